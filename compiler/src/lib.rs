@@ -1,0 +1,8 @@
+//! `mapc`: the compiler of the Brightpearl <-> Dynamics GP mapping language.
+//!
+//! Today it holds the system schemas (model, loader, validation, eConnect XSD import); the language
+//! pipeline (syntax -> resolve -> check -> lower) builds on them.
+
+pub mod schema;
+pub mod shared;
+pub mod suggest;
