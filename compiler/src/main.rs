@@ -78,15 +78,26 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
         Command::Schema(SchemaCommand::List { system }) => {
             let registry = registry(cli.schemas)?;
             let mut types = Vec::new();
+            let mut broken = 0;
             for name in registry.names().map_err(|e| e.to_string())? {
                 if system.as_ref().is_none_or(|s| *s == name.system) {
-                    types.push((*registry.get(&name).map_err(|e| e.to_string())?).clone());
+                    // One broken file must not hide the others: list what loads, report the rest.
+                    match registry.get(&name) {
+                        Ok(def) => types.push((*def).clone()),
+                        Err(e) => {
+                            eprintln!("error: {e}");
+                            broken += 1;
+                        }
+                    }
                 }
             }
-            if types.is_empty() {
+            if types.is_empty() && broken == 0 {
                 return Err(format!("no types{}", system.map(|s| format!(" in system `{s}`")).unwrap_or_default()));
             }
             print!("{}", schema::show::list(&types));
+            if broken > 0 {
+                return Ok(ExitCode::FAILURE);
+            }
         }
         Command::Schema(SchemaCommand::Show { name }) => {
             let def = registry(cli.schemas)?.lookup(&name).map_err(|e| e.to_string())?;

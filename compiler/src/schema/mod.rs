@@ -188,7 +188,7 @@ mod tests {
     fn loads_lazily_from_a_folder_and_caches() {
         let dir = tempfile::tempdir().unwrap();
         write(dir.path(), "bp", "Good", "name: Good\nkind: resource\nfields: [{name: id, type: int64}]\n");
-        write(dir.path(), "bp", "Broken", "name: Broken\nkind: resource\nfields: [{name: id, type: nope}]\n");
+        write(dir.path(), "bp", "Broken", "name: Broken\nkind: resource\nfields: [{name: id, type: int64, presence: maybe}]\n");
         let registry = Registry::from_dir(dir.path()).unwrap();
         // A broken file elsewhere does not stop a good type from loading.
         let good = registry.lookup("bp.Good").unwrap();

@@ -233,7 +233,7 @@ fields:
         let cases = [
             ("name: Other\nkind: resource\n", "must match its file name"),
             ("name: Order\nkind: thing\n", "unknown kind"),
-            ("name: Order\nkind: resource\nfields: [{name: a, type: strng}]\n", "`strng`"),
+            ("name: Order\nkind: resource\nfields: [{name: a, type: \"str ng\"}]\n", "`str ng`"),
             ("name: Order\nkind: resource\nfields: [{name: a, type: string, length: 0}]\n", "positive"),
             ("name: Order\nkind: resource\nfields: [{name: a, type: string, lenght: 3}]\n", "lenght"),
             ("name: Order\nkind: resource\nfields: [{name: a, type: record}]\n", "needs `fields`"),

@@ -1,0 +1,111 @@
+//! The `mapc schema` commands as a user runs them.
+
+use std::process::{Command, Output};
+
+fn mapc(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_mapc")).args(args).output().expect("mapc runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).unwrap()
+}
+
+fn line<'a>(text: &'a str, field: &str) -> &'a str {
+    text.lines().find(|l| l.split_whitespace().next() == Some(field)).unwrap_or_else(|| panic!("no line for {field} in\n{text}"))
+}
+
+#[test]
+fn show_lists_every_sop_header_element_in_xsd_order() {
+    let output = mapc(&["schema", "show", "econnect.taSopHdrIvcInsert"]);
+    assert!(output.status.success());
+    let text = stdout(&output);
+    let fields: Vec<&str> = text.lines().skip(1).map(|l| l.split_whitespace().next().unwrap()).collect();
+    assert_eq!(fields.len(), 115);
+    assert_eq!(&fields[..4], ["SOPTYPE", "DOCID", "SOPNUMBE", "ORIGNUMB"]);
+    let sopnumbe = line(&text, "SOPNUMBE");
+    assert!(sopnumbe.contains("string") && sopnumbe.contains("required") && sopnumbe.contains("length=21"), "{sopnumbe}");
+    assert!(sopnumbe.split_whitespace().any(|w| w == "key"), "{sopnumbe}");
+    let custnmbr = line(&text, "CUSTNMBR");
+    assert!(custnmbr.contains("length=15") && custnmbr.split_whitespace().any(|w| w == "key"), "{custnmbr}");
+    assert!(line(&text, "SOPTYPE").contains("3=Invoice"));
+    assert!(line(&text, "FREIGHT").contains("scale=5") && line(&text, "FREIGHT").contains("default=\"0\""));
+    assert!(line(&text, "DOCDATE").contains("date"));
+}
+
+#[test]
+fn show_expands_id_keyed_order_rows_with_decimal_text_money() {
+    let text = stdout(&mapc(&["schema", "show", "brightpearl.Order"]));
+    assert!(line(&text, "orderRows").contains("keyed<record>"), "{text}");
+    let net = line(&text, "orderRows.<id>.rowValue.rowNet.value");
+    assert!(net.contains("decimal_text"), "{net}");
+    assert!(line(&text, "orderRows.<id>.quantity.magnitude").contains("decimal_text"));
+    assert!(line(&text, "placedOn").contains("datetime"));
+}
+
+#[test]
+fn list_names_the_types_of_every_system() {
+    let text = stdout(&mapc(&["schema", "list"]));
+    for ty in ["brightpearl.Order", "brightpearl.Contact", "econnect.SOPTransactionType", "econnect.eConnect", "gp.ItemSiteQuantity"] {
+        assert!(text.lines().any(|l| l.starts_with(&format!("{ty} "))), "{ty} missing from\n{text}");
+    }
+    let gp = stdout(&mapc(&["schema", "list", "--system", "gp"]));
+    assert!(gp.lines().count() >= 3 && gp.lines().all(|l| l.starts_with("gp.")), "{gp}");
+}
+
+#[test]
+fn errors_and_usage_have_their_exit_codes() {
+    let missing = mapc(&["schema", "show", "econnect.taSopHdrIvcInsrt"]);
+    assert_eq!(missing.status.code(), Some(1));
+    let message = String::from_utf8_lossy(&missing.stderr);
+    assert!(message.contains("did you mean `econnect.taSopHdrIvcInsert`"), "{message}");
+    assert_eq!(mapc(&["schema", "show"]).status.code(), Some(2));
+    assert_eq!(mapc(&["schema", "frobnicate"]).status.code(), Some(2));
+}
+
+#[test]
+fn schemas_folder_overrides_the_built_in_ones() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("shop")).unwrap();
+    std::fs::write(dir.path().join("shop/Sale.yaml"), "name: Sale\nkind: resource\nfields:\n  - {name: total, type: decimal_text, presence: required}\n").unwrap();
+    let path = dir.path().to_str().unwrap();
+    let text = stdout(&mapc(&["--schemas", path, "schema", "show", "shop.Sale"]));
+    assert!(line(&text, "total").contains("decimal_text"), "{text}");
+    assert_eq!(mapc(&["--schemas", path, "schema", "show", "brightpearl.Order"]).status.code(), Some(1));
+}
+
+#[test]
+fn import_xsd_writes_one_file_per_type() {
+    let dir = tempfile::tempdir().unwrap();
+    let xsd = dir.path().join("mini.xsd");
+    std::fs::write(
+        &xsd,
+        r#"<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema">
+  <xs:element name="eConnect" type="eConnectType" />
+  <xs:complexType name="eConnectType"><xs:sequence>
+    <xs:element minOccurs="0" maxOccurs="unbounded" name="T" type="T" />
+  </xs:sequence></xs:complexType>
+  <xs:complexType name="T"><xs:sequence>
+    <xs:element minOccurs="1" maxOccurs="1" name="node" nillable="true" type="node" />
+  </xs:sequence></xs:complexType>
+  <xs:complexType name="node"><xs:sequence>
+    <xs:element minOccurs="1" maxOccurs="1" name="ID" type="xs:string" />
+  </xs:sequence></xs:complexType>
+</xs:schema>"#,
+    )
+    .unwrap();
+    let overlay = dir.path().join("overlay.yaml");
+    std::fs::write(&overlay, "nodes: {node: {ID: {length: 9, key: true}}}\n").unwrap();
+    let out = dir.path().join("out/mini");
+    let status = mapc(&["schema", "import-xsd", xsd.to_str().unwrap(), "--overlay", overlay.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert!(status.status.success(), "{}", String::from_utf8_lossy(&status.stderr));
+    let mut files: Vec<String> = std::fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().into_string().unwrap()).collect();
+    files.sort();
+    assert_eq!(files, ["T.yaml", "eConnect.yaml", "node.yaml"]);
+    let text = stdout(&mapc(&["--schemas", dir.path().join("out").to_str().unwrap(), "schema", "show", "mini.node"]));
+    assert!(line(&text, "ID").contains("length=9"), "{text}");
+
+    std::fs::write(&overlay, "nodes: {node: {IDX: {length: 9}}}\n").unwrap();
+    let bad = mapc(&["schema", "import-xsd", xsd.to_str().unwrap(), "--overlay", overlay.to_str().unwrap(), "-o", out.to_str().unwrap()]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("`node` has no element `IDX`"));
+}
