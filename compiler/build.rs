@@ -14,6 +14,7 @@ fn main() {
             for file in fs::read_dir(system.path()).expect("a readable schema folder").flatten() {
                 let path = file.path();
                 if path.extension().is_some_and(|e| e == "yaml") {
+                    println!("cargo:rerun-if-changed={}", path.display());
                     let stem = path.file_stem().unwrap().to_string_lossy().into_owned();
                     let system = system.file_name().to_string_lossy().into_owned();
                     entries.push((system, stem, path.canonicalize().unwrap()));

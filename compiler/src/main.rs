@@ -100,8 +100,9 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             }
         }
         Command::Schema(SchemaCommand::Show { name }) => {
-            let def = registry(cli.schemas)?.lookup(&name).map_err(|e| e.to_string())?;
-            print!("{}", schema::show::show(&def));
+            let registry = registry(cli.schemas)?;
+            let def = registry.lookup(&name).map_err(|e| e.to_string())?;
+            print!("{}", schema::show::show(&def, &registry));
         }
         Command::Schema(SchemaCommand::ImportXsd { xsd, overlay, out }) => {
             let count = schema::xsd::import_to_dir(&xsd, overlay.as_deref(), &out).map_err(|e| e.to_string())?;

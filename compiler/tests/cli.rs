@@ -35,7 +35,7 @@ fn show_lists_every_sop_header_element_in_xsd_order() {
 #[test]
 fn show_expands_id_keyed_order_rows_with_decimal_text_money() {
     let text = stdout(&mapc(&["schema", "show", "brightpearl.Order"]));
-    assert!(line(&text, "orderRows").contains("keyed<record>"), "{text}");
+    assert!(line(&text, "orderRows").contains("keyed<brightpearl.OrderRow>"), "{text}");
     let net = line(&text, "orderRows.<id>.rowValue.rowNet.value");
     assert!(net.contains("decimal_text"), "{net}");
     assert!(line(&text, "orderRows.<id>.quantity.magnitude").contains("decimal_text"));

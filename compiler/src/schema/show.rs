@@ -1,12 +1,14 @@
 //! `mapc schema list` and `mapc schema show`: the schemas as people read them.
 
 use super::model::*;
+use super::Registry;
 
-/// One line per field, in schema order; inline records are expanded under their field with a path
+/// One line per field, in schema order. Inline records, and named types of kind `record` (parts of a
+/// resource kept in a file of their own), are expanded under their field with a path
 /// (`orderRows.<id>.quantity.magnitude`, `invoices[].taxDate`).
-pub fn show(def: &TypeDef) -> String {
+pub fn show(def: &TypeDef, registry: &Registry) -> String {
     let mut rows = Vec::new();
-    collect(&def.record, "", &mut rows);
+    collect(&def.record, "", registry, &mut vec![def.name.clone()], &mut rows);
     let width = |i: usize| rows.iter().map(|r: &[String; 3]| r[i].len()).max().unwrap_or(0);
     let (w0, w1) = (width(0), width(1));
     let mut out = format!("{} ({}, {} fields)", def.name, def.kind.as_str(), def.record.fields.len());
@@ -21,7 +23,7 @@ pub fn show(def: &TypeDef) -> String {
     out
 }
 
-fn collect(record: &Record, prefix: &str, rows: &mut Vec<[String; 3]>) {
+fn collect(record: &Record, prefix: &str, registry: &Registry, expanding: &mut Vec<TypeName>, rows: &mut Vec<[String; 3]>) {
     for field in &record.fields {
         let path = format!("{prefix}{}", field.name);
         rows.push([path.clone(), field.ty.to_string(), facts(field)]);
@@ -33,7 +35,18 @@ fn collect(record: &Record, prefix: &str, rows: &mut Vec<[String; 3]>) {
                 Type::Keyed(_) => sub.push_str(".<id>"),
                 Type::Map(_) => sub.push_str(".<name>"),
                 Type::Record(inner) => {
-                    collect(inner, &format!("{sub}."), rows);
+                    collect(inner, &format!("{sub}."), registry, expanding, rows);
+                    break;
+                }
+                Type::Named(name) => {
+                    // A self-referencing type (a bundle of bundles) is shown once.
+                    if let Ok(part) = registry.get(name) {
+                        if part.kind == Kind::Record && !expanding.contains(name) {
+                            expanding.push(name.clone());
+                            collect(&part.record, &format!("{sub}."), registry, expanding, rows);
+                            expanding.pop();
+                        }
+                    }
                     break;
                 }
                 _ => break,
