@@ -6,3 +6,8 @@
 pub mod schema;
 pub mod shared;
 pub mod suggest;
+pub mod diagnostics;
+pub mod syntax;
+pub mod check;
+pub mod resolve;
+pub mod driver;

@@ -3,7 +3,9 @@
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-use clap::{Parser, Subcommand};
+use clap::{Parser, Subcommand, ValueEnum};
+use mapc::diagnostics::{self, codes};
+use mapc::driver;
 use mapc::schema::{self, Registry};
 
 #[derive(Parser)]
@@ -18,6 +20,18 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
+    /// Check mappings against both systems' schemas.
+    Check {
+        /// Files or folders (searched for .map files). Default: mappings/
+        paths: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value = "human")]
+        format: Format,
+    },
+    /// Print the long explanation of a diagnostic code, with a wrong and a right example.
+    Explain {
+        /// A code such as E107.
+        code: String,
+    },
     /// Browse and generate system schemas.
     #[command(subcommand)]
     Schema(SchemaCommand),
@@ -48,6 +62,13 @@ enum SchemaCommand {
     },
 }
 
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+    Github,
+}
+
 fn main() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
@@ -66,6 +87,10 @@ fn main() -> ExitCode {
     }
 }
 
+fn plural(n: usize) -> &'static str {
+    if n == 1 { "" } else { "s" }
+}
+
 fn registry(dir: Option<PathBuf>) -> Result<Registry, String> {
     match dir {
         Some(dir) => Registry::from_dir(dir).map_err(|e| e.to_string()),
@@ -75,6 +100,38 @@ fn registry(dir: Option<PathBuf>) -> Result<Registry, String> {
 
 fn run(cli: Cli) -> Result<ExitCode, String> {
     match cli.command {
+        Command::Check { paths, format } => {
+            let registry = registry(cli.schemas)?;
+            let paths = if paths.is_empty() { vec![PathBuf::from("mappings")] } else { paths };
+            let files = match driver::mapping_files(&paths) {
+                Ok(files) => files,
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    return Ok(ExitCode::from(2));
+                }
+            };
+            let report = driver::check_files(&files, &registry);
+            match format {
+                Format::Human => {
+                    use std::io::IsTerminal;
+                    eprint!("{}", diagnostics::render_human(&report.files, &report.diagnostics, std::io::stderr().is_terminal()));
+                    eprintln!("checked {} file{}: {} error{}, {} warning{}", report.checked, plural(report.checked), report.errors(), plural(report.errors()), report.warnings(), plural(report.warnings()));
+                }
+                Format::Json => print!("{}", diagnostics::render_json(&report.files, &report.diagnostics)),
+                Format::Github => print!("{}", diagnostics::render_github(&report.files, &report.diagnostics)),
+            }
+            return Ok(if report.errors() > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS });
+        }
+        Command::Explain { code } => {
+            let Some(found) = codes::find(&code) else {
+                eprintln!("error: no diagnostic code `{code}`; codes run from {} to {}", codes::CODES[0].code, codes::CODES[codes::CODES.len() - 1].code);
+                return Ok(ExitCode::from(2));
+            };
+            match codes::explanation(found) {
+                Some(text) => print!("{text}"),
+                None => println!("{}: {}", found.code, found.title),
+            }
+        }
         Command::Schema(SchemaCommand::List { system }) => {
             let registry = registry(cli.schemas)?;
             let mut types = Vec::new();
