@@ -109,3 +109,106 @@ fn import_xsd_writes_one_file_per_type() {
     assert_eq!(bad.status.code(), Some(1));
     assert!(String::from_utf8_lossy(&bad.stderr).contains("`node` has no element `IDX`"));
 }
+
+// ---- mapc check and mapc explain ----
+
+fn workspace() -> std::path::PathBuf {
+    std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+fn check_in(dir: &std::path::Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_mapc")).arg("check").args(args).current_dir(dir).output().expect("mapc runs")
+}
+
+fn sales_order() -> String {
+    std::fs::read_to_string(workspace().join("mappings/sales_order.map")).unwrap()
+}
+
+fn json_diagnostics(output: &Output) -> Vec<serde_json::Value> {
+    let value: serde_json::Value = serde_json::from_slice(&output.stdout).expect("--format json prints one JSON value");
+    value.as_array().expect("one array").clone()
+}
+
+#[test]
+fn the_library_checks_clean_by_default() {
+    let output = check_in(&workspace(), &[]);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("0 errors"), "{stderr}");
+    let json = check_in(&workspace(), &["mappings/", "--format", "json"]);
+    assert_eq!(json_diagnostics(&json).iter().filter(|d| d["severity"] == "error").count(), 0);
+}
+
+#[test]
+fn a_misspelt_target_is_reported_at_its_line_with_the_right_name() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = sales_order();
+    let line = text.lines().position(|l| l.trim_end().ends_with("-> SOPNUMBE")).unwrap() + 1;
+    std::fs::write(dir.path().join("sales_order.map"), text.replacen("-> SOPNUMBE\n", "-> SOPNUMBER\n", 1)).unwrap();
+    let output = check_in(dir.path(), &["sales_order.map", "--format", "json"]);
+    assert_eq!(output.status.code(), Some(1));
+    let diagnostics = json_diagnostics(&output);
+    let misspelt = diagnostics.iter().find(|d| d["code"] == "E101").expect("an unknown-target error");
+    assert_eq!(misspelt["line"], line);
+    let column = text.lines().nth(line - 1).unwrap().find("SOPNUMBE").unwrap() + 1;
+    assert_eq!(misspelt["column"], column);
+    assert_eq!(misspelt["end_column"], column + "SOPNUMBER".len());
+    assert!(misspelt["help"].as_str().unwrap().contains("SOPNUMBE"), "{misspelt}");
+    for key in ["code", "severity", "file", "line", "column", "end_line", "end_column", "message", "help"] {
+        assert!(misspelt.get(key).is_some(), "{key} missing from {misspelt}");
+    }
+}
+
+#[test]
+fn deleting_the_customer_statements_names_custnmbr_as_missing() {
+    let dir = tempfile::tempdir().unwrap();
+    let text: String = sales_order().lines().filter(|l| !l.contains("-> CUSTNMBR")).map(|l| format!("{l}\n")).collect();
+    std::fs::write(dir.path().join("sales_order.map"), text).unwrap();
+    let output = check_in(dir.path(), &["sales_order.map"]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("error[E103]") && stderr.contains("missing required field CUSTNMBR"), "{stderr}");
+    let github = check_in(dir.path(), &["sales_order.map", "--format", "github"]);
+    let text = String::from_utf8_lossy(&github.stdout);
+    assert!(text.lines().all(|l| l.starts_with("::error file=sales_order.map,line=")), "{text}");
+    assert!(text.contains("title=E103 "), "{text}");
+}
+
+#[test]
+fn files_that_are_not_mappings_are_errors_not_crashes() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("binary.map"), b"mapping \x00\x01\x02 binary").unwrap();
+    std::fs::write(dir.path().join("latin1.map"), b"# caf\xe9\n").unwrap();
+    std::fs::write(dir.path().join("huge.map"), "# padding\n".repeat(120_000)).unwrap();
+    let text = sales_order();
+    std::fs::write(dir.path().join("truncated.map"), &text[..text.len() / 2]).unwrap();
+    std::fs::write(dir.path().join("nested.map"), format!("mapping x from brightpearl.Order to econnect.taSopHdrIvcInsert\nkey {}id{}\n", "(".repeat(5000), ")".repeat(5000))).unwrap();
+    let output = check_in(dir.path(), &[".", "--format", "json"]);
+    assert_eq!(output.status.code(), Some(1));
+    let diagnostics = json_diagnostics(&output);
+    let code_of = |file: &str| -> Vec<String> {
+        diagnostics.iter().filter(|d| d["file"].as_str().unwrap().ends_with(file)).map(|d| d["code"].as_str().unwrap().to_string()).collect()
+    };
+    assert_eq!(code_of("binary.map"), ["E002"]);
+    assert_eq!(code_of("latin1.map"), ["E002"]);
+    assert_eq!(code_of("huge.map"), ["E002"]);
+    assert_eq!(code_of("truncated.map"), ["E001"]);
+    assert_eq!(code_of("nested.map"), ["E001"]);
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    assert_eq!(check_in(dir.path(), &["missing.map"]).status.code(), Some(2));
+    assert_eq!(check_in(dir.path(), &["--format", "xml"]).status.code(), Some(2));
+    assert_eq!(mapc(&["explain", "E999"]).status.code(), Some(2));
+}
+
+#[test]
+fn explain_prints_the_long_explanation() {
+    let output = mapc(&["explain", "E107"]);
+    assert!(output.status.success());
+    let text = stdout(&output);
+    assert!(text.starts_with("# E107") && text.contains("## Wrong") && text.contains("## Right"), "{text}");
+    assert_eq!(stdout(&mapc(&["explain", "w109"])).lines().next().map(|l| l.starts_with("# W109")), Some(true));
+}

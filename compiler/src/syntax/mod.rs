@@ -21,6 +21,8 @@ pub const MAX_NESTING: usize = 64;
 /// Parses one file. A syntax error is one diagnostic saying what was expected where.
 pub fn parse(file: FileId, text: &str) -> Result<Module, Diagnostic> {
     check_nesting(file, text)?;
+    // Records which literal tokens were tried, so an error can say "expected `)`".
+    pest::set_error_detail(true);
     let mut pairs = Grammar::parse(Rule::file, text).map_err(|e| syntax_error(file, text, e))?;
     let root = pairs.next().expect("the file rule always yields one pair");
     let mut module = tree::module(root);
@@ -103,11 +105,77 @@ fn syntax_error(file: FileId, text: &str, error: pest::error::Error<Rule>) -> Di
     let found = found_at(text, offset);
     let span = Span::new(offset, offset + found.len().max(if offset < text.len() { 1 } else { 0 }));
     let expected = match &error.variant {
-        ErrorVariant::ParsingError { positives, .. } => describe_expected(positives),
+        ErrorVariant::ParsingError { positives, .. } => describe_expected(positives, &structural_tokens(&error)),
         ErrorVariant::CustomError { message } => message.clone(),
     };
-    let shown = if found.is_empty() { "the end of the file".to_string() } else { format!("`{found}`") };
-    Diagnostic::new(&codes::SYNTAX, file, span, format!("expected {expected}, found {shown}")).label(format!("expected {expected}"))
+    if found == "\\" && in_open_string(&text[..offset]) {
+        let escape: String = text[offset..].chars().take(2).collect();
+        return Diagnostic::new(&codes::SYNTAX, file, Span::new(offset, offset + escape.len()), format!("unknown escape `{escape}` in a string"))
+            .label("unknown escape")
+            .help("strings know \\\", \\\\, \\n, \\t, \\r and \\u{...}");
+    }
+    let shown = if found.is_empty() {
+        "the end of the file".to_string()
+    } else if is_keyword(found) {
+        format!("the keyword `{found}`")
+    } else {
+        format!("`{found}`")
+    };
+    let mut diagnostic =
+        Diagnostic::new(&codes::SYNTAX, file, span, format!("expected {expected}, found {shown}")).label(format!("expected {expected}"));
+    // A statement's `->` or the end of the file reached inside brackets: point at the open one.
+    if found.is_empty() || found == "->" {
+        if let Some(open) = unclosed_bracket(&text[..offset]) {
+            diagnostic = diagnostic.secondary(file, Span::new(open, open + 1), "this bracket is never closed");
+        }
+    }
+    if is_keyword(found) {
+        diagnostic = diagnostic.help(format!("`{found}` is a keyword; choose another name"));
+    }
+    diagnostic
+}
+
+fn is_keyword(word: &str) -> bool {
+    const KEYWORDS: &[&str] = &[
+        "mapping", "from", "to", "use", "param", "lookup", "optional", "table", "fn", "key", "let", "for", "in", "where",
+        "require", "else", "if", "match", "and", "or", "not", "true", "false",
+    ];
+    KEYWORDS.contains(&word)
+}
+
+/// The innermost bracket still open at the end of the text.
+fn unclosed_bracket(text: &str) -> Option<usize> {
+    let mut open = Vec::new();
+    scan(
+        text,
+        |offset, c| match c {
+            '(' | '[' | '{' => open.push(offset),
+            ')' | ']' | '}' => {
+                open.pop();
+            }
+            _ => {}
+        },
+        |_, _| {},
+    );
+    open.pop()
+}
+
+/// Whether the text ends inside a string literal.
+fn in_open_string(prefix: &str) -> bool {
+    let line = prefix.rsplit('\n').next().unwrap_or("");
+    let mut inside = false;
+    let mut escaped = false;
+    for c in line.chars() {
+        match (inside, escaped, c) {
+            (true, true, _) => escaped = false,
+            (true, false, '\\') => escaped = true,
+            (true, false, '"') => inside = false,
+            (false, _, '"') => inside = true,
+            (false, _, '#') => return false,
+            _ => {}
+        }
+    }
+    inside
 }
 
 /// The token at `offset`, as a person would name it.
@@ -124,8 +192,26 @@ fn found_at(text: &str, offset: usize) -> &str {
     &rest[..len]
 }
 
-fn describe_expected(rules: &[Rule]) -> String {
-    let mut names: Vec<&str> = rules.iter().map(|r| rule_name(*r)).collect();
+/// Closing brackets and separators the parser would have accepted: the most useful thing to name.
+fn structural_tokens(error: &pest::error::Error<Rule>) -> Vec<String> {
+    const STRUCTURAL: &[&str] = &[")", "]", "}", ",", "->", "=>", "=", ":", "{", "(", "<", ">", "|"];
+    let Some(attempts) = error.parse_attempts() else { return Vec::new() };
+    let mut tokens: Vec<String> = attempts
+        .expected_tokens()
+        .into_iter()
+        .map(|t| t.to_string())
+        .filter(|token| STRUCTURAL.contains(&token.as_str()))
+        .map(|token| format!("`{token}`"))
+        .collect();
+    tokens.sort();
+    tokens.dedup();
+    tokens
+}
+
+fn describe_expected(rules: &[Rule], tokens: &[String]) -> String {
+    let operators = ["`.`, `[` or `!`", "a comparison", "an operator"];
+    let mut names: Vec<&str> = rules.iter().map(|r| rule_name(*r)).filter(|n| tokens.is_empty() || !operators.contains(n)).collect();
+    names.extend(tokens.iter().map(String::as_str));
     names.sort();
     names.dedup();
     match names.as_slice() {
