@@ -11,3 +11,4 @@ pub mod syntax;
 pub mod check;
 pub mod resolve;
 pub mod driver;
+pub mod lower;

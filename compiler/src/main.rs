@@ -27,6 +27,12 @@ enum Command {
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
     },
+    /// Compile a checked mapping to IR (.mir).
+    Build {
+        file: PathBuf,
+        #[arg(short = 'o', long = "out", value_name = "OUT.mir")]
+        out: PathBuf,
+    },
     /// Print the long explanation of a diagnostic code, with a wrong and a right example.
     Explain {
         /// A code such as E107.
@@ -121,6 +127,22 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 Format::Github => print!("{}", diagnostics::render_github(&report.files, &report.diagnostics)),
             }
             return Ok(if report.errors() > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS });
+        }
+        Command::Build { file, out } => {
+            use std::io::IsTerminal;
+            let registry = registry(cli.schemas)?;
+            let (report, program) = driver::build_file(&file, &registry);
+            eprint!("{}", diagnostics::render_human(&report.files, &report.diagnostics, std::io::stderr().is_terminal()));
+            match program {
+                Some(Ok(program)) => {
+                    std::fs::write(&out, program.to_json()).map_err(|e| format!("{}: {e}", out.display()))?;
+                }
+                Some(Err(message)) => return Err(format!("{}: {message}", file.display())),
+                None => {
+                    eprintln!("{}: not built: {} error{}", file.display(), report.errors(), plural(report.errors()));
+                    return Ok(ExitCode::FAILURE);
+                }
+            }
         }
         Command::Explain { code } => {
             let Some(found) = codes::find(&code) else {

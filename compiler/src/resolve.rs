@@ -49,7 +49,7 @@ impl Loader {
 
     /// Loads text that is not (or not yet) on disk, such as an editor buffer.
     pub fn unit_from_text(&mut self, path: &Path, text: String, diagnostics: &mut Vec<Diagnostic>) -> Option<Unit> {
-        let file = self.files.add(path.display().to_string(), text);
+        let file = self.files.add(path.display().to_string(), without_bom(text));
         let main = match syntax::parse(file, &self.files.get(file).text) {
             Ok(module) => Parsed { file, module: Arc::new(module) },
             Err(d) => {
@@ -140,10 +140,22 @@ fn read(path: &Path) -> Result<String, String> {
         return Err(format!("is {} bytes; mapping files are limited to {MAX_FILE_BYTES}", meta.len()));
     }
     let bytes = std::fs::read(path).map_err(|e| e.to_string())?;
+    if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
+        return Err("is UTF-16 text; save it as UTF-8".into());
+    }
     if bytes.contains(&0) {
         return Err("is a binary file, not a mapping".into());
     }
-    String::from_utf8(bytes).map_err(|e| format!("is not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()))
+    let text = String::from_utf8(bytes).map_err(|e| format!("is not UTF-8 text (invalid byte at offset {})", e.utf8_error().valid_up_to()))?;
+    Ok(without_bom(text))
+}
+
+/// Editors on Windows often start UTF-8 files with a byte-order mark; it carries no meaning.
+pub fn without_bom(text: String) -> String {
+    match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    }
 }
 
 fn canonical(path: &Path) -> PathBuf {

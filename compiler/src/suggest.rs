@@ -16,18 +16,21 @@ where
         .map(|(_, c)| c)
 }
 
-/// Levenshtein distance over characters.
+/// Edit distance over characters, a swap of two neighbours counting as one edit (`bacth` -> `batch`).
 pub fn distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
+    let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    let mut previous: Vec<usize> = Vec::new();
     let mut row: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut diagonal = row[0];
-        row[0] = i + 1;
-        for (j, cb) in b.iter().enumerate() {
-            let above = row[j + 1];
-            row[j + 1] = (above + 1).min(row[j] + 1).min(diagonal + usize::from(ca != *cb));
-            diagonal = above;
+    for i in 1..=a.len() {
+        let mut next = vec![i; b.len() + 1];
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            next[j] = (row[j] + 1).min(next[j - 1] + 1).min(row[j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                next[j] = next[j].min(previous[j - 2] + 1);
+            }
         }
+        previous = std::mem::replace(&mut row, next);
     }
     row[b.len()]
 }
@@ -43,5 +46,7 @@ mod tests {
         assert_eq!(closest("custnmbr", fields).as_deref(), Some("CUSTNMBR"));
         assert_eq!(closest("FREIGHT", fields), None);
         assert_eq!(distance("kitten", "sitting"), 3);
+        assert_eq!(distance("bacth", "batch"), 1);
+        assert_eq!(closest("bacth", ["batch", "bank"]).as_deref(), Some("batch"));
     }
 }

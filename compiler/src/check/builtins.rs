@@ -139,7 +139,9 @@ impl Checker<'_> {
             "sum" | "min" | "max" | "first" | "join" => return self.aggregate(name, args, &types),
             _ => unreachable!("every built-in is typed: {f}"),
         };
-        result.optional(optional).fallible(fallible)
+        // Text derived from a truncated value is still cut short.
+        let truncated = f == "truncate" || (matches!(f, "text" | "upper" | "lower" | "trim" | "pad_left" | "replace") && first.truncated);
+        result.optional(optional).fallible(fallible).truncated(truncated)
     }
 
     /// `sum`, `min`, `max`, `first`, `join`: over a list (a comprehension, a list param, a literal).

@@ -64,6 +64,9 @@ impl Checker<'_> {
             }
             ExprKind::Match { scrutinee, arms } => {
                 let scrutinee_ty = self.expr(scrutinee);
+                if matches!(scrutinee_ty.shape, Shape::Bool) {
+                    return self.mismatch(scrutinee.span, "`match` chooses between text or integer values; for a boolean use `if`");
+                }
                 let (key, value) = self.arms_types(arms);
                 if let Some(key) = &key {
                     self.comparable(&scrutinee_ty, key, scrutinee.span, "`match`");
@@ -120,12 +123,18 @@ impl Checker<'_> {
 
     fn name(&mut self, name: &str, span: Span) -> Ty {
         if let Some(ty) = self.local(name) {
-            return ty.clone();
+            let ty = ty.clone();
+            self.resolve(span, super::Resolved::Local);
+            return ty;
         }
         if let Some(global) = self.globals.get(name) {
             self.used.insert(name.to_string());
             return match &global.kind {
-                GlobalKind::Param { ty, .. } => ty.clone(),
+                GlobalKind::Param { ty, .. } => {
+                    let ty = ty.clone();
+                    self.resolve(span, super::Resolved::Param);
+                    ty
+                }
                 other => {
                     let noun = other.noun();
                     self.mismatch(span, format!("`{name}` is a {noun}; call it as `{name}(...)`"))
@@ -135,10 +144,19 @@ impl Checker<'_> {
         let source = self.source.clone();
         if let Some(Shape::Record(record)) = source.as_ref().map(|s| &s.shape) {
             if let Some(field) = record.field(name) {
+                self.resolve(span, super::Resolved::Field(field.clone()));
                 return super::types::field_type(self.registry, field);
             }
         }
         if matches!(source.as_ref().map(|s| &s.shape), Some(Shape::Error)) {
+            return Ty::error();
+        }
+        if self.later_lets.contains(name) {
+            let d = self
+                .diag(&codes::UNDEFINED_NAME, span, format!("`{name}` is used before its `let`"))
+                .label("not defined yet")
+                .help("statements run top to bottom: move the `let` above this line");
+            self.report(d);
             return Ty::error();
         }
         // Which did the writer mean: a name of theirs, or a source field?
@@ -174,6 +192,7 @@ impl Checker<'_> {
             Shape::Error => Ty::error(),
             Shape::Record(record) => match record.field(&field.name) {
                 Some(f) => {
+                    self.resolve(field.span, super::Resolved::Field(f.clone()));
                     let ty = super::types::field_type(self.registry, f);
                     ty.optional(base.optional).fallible(base.fallible)
                 }
@@ -240,7 +259,7 @@ impl Checker<'_> {
             BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div => {
                 if let (BinOp::Add, Shape::Str { max: a, .. }, Shape::Str { max: b, .. }) = (op, &l.shape, &r.shape) {
                     let max = a.zip(*b).map(|(a, b)| a + b);
-                    return flags(Ty::string(max));
+                    return flags(Ty::string(max)).truncated(l.truncated || r.truncated);
                 }
                 match arithmetic(op, &l.shape, &r.shape, right) {
                     Some((shape, fallible)) => flags(Ty::new(shape)).fallible(fallible),
@@ -400,7 +419,6 @@ impl Checker<'_> {
             Shape::Str { values: Some(v), .. } => Some(v.iter().map(|s| format!("{s:?}")).collect()),
             Shape::Int { values: Some(v), .. } => Some(v.iter().map(|n| n.to_string()).collect()),
             Shape::Int { min, max, .. } if max - min < 64 => Some((*min..=*max).map(|n| n.to_string()).collect()),
-            Shape::Bool => Some(["true".to_string(), "false".to_string()].into()),
             _ => None,
         };
         match closed {
@@ -471,9 +489,16 @@ impl Checker<'_> {
             GlobalKind::Fn { params, .. } => {
                 let params = params.clone();
                 let function = name.name.clone();
-                if self.typing_fns.contains(&function) {
+                if let Some(at) = self.typing_fns.iter().position(|f| *f == function) {
+                    let mut chain: Vec<String> = self.typing_fns[at..].to_vec();
+                    chain.push(function.clone());
+                    let message = if chain.len() == 2 {
+                        format!("function `{function}` calls itself")
+                    } else {
+                        format!("functions call each other in a cycle: {}", chain.join(" -> "))
+                    };
                     let d = self
-                        .diag(&codes::RECURSION, name.span, format!("function `{function}` calls itself"))
+                        .diag(&codes::RECURSION, name.span, message)
                         .label("recursive call")
                         .help("functions may not call themselves, directly or through others");
                     self.report(d);

@@ -22,12 +22,41 @@ use types::{Shape, Ty};
 /// Checks one unit (a file with the files it uses). Diagnostics are for the unit's own file and its
 /// declarations; statements need the file's `mapping` header.
 pub fn check_unit(unit: &Unit, files: &Files, registry: &Registry) -> Vec<Diagnostic> {
+    check_unit_resolved(unit, files, registry).0
+}
+
+/// What a name or a field access in the source text refers to, as the checker resolved it. Lowering
+/// reads this instead of resolving names a second time.
+#[derive(Debug, Clone)]
+pub enum Resolved {
+    Local,
+    Param,
+    /// A field of the source record (a bare name) or of a record value (`a.b`).
+    Field(crate::schema::Field),
+}
+
+pub type Resolutions = HashMap<(FileId, u32, u32), Resolved>;
+
+/// Checks a unit and returns what its names resolved to, for lowering.
+pub fn check_unit_resolved(unit: &Unit, files: &Files, registry: &Registry) -> (Vec<Diagnostic>, Resolutions) {
     let mut checker = Checker::new(files, registry, unit.main().file);
+    for used in &unit.modules[..unit.modules.len() - 1] {
+        if used.module.header.is_none() {
+            checker.file = used.file;
+            checker.report_stray_statements(&used.module);
+        }
+        if let Some(header) = &used.module.header {
+            let d = Diagnostic::new(&codes::HEADER, used.file, header.span, "a file with a `mapping` header cannot be used by another")
+                .label("this file is a mapping")
+                .help("move what both mappings share into a file of declarations without a header, and `use` that");
+            checker.report(d);
+        }
+    }
     checker.declare(&unit.modules);
     checker.check_declarations();
     checker.check_main(unit.main());
     checker.report_unused(unit.main());
-    checker.diagnostics
+    (checker.diagnostics, checker.resolutions)
 }
 
 /// A name declared at the top of a file: a param, a lookup, a table or a function.
@@ -85,6 +114,9 @@ pub(crate) struct Checker<'a> {
     source: Option<Ty>,
     source_name: String,
     warned_unknown_length: HashSet<(String, String)>,
+    /// Every name a `let` of the mapping binds, to tell "used before its let" from "unknown".
+    later_lets: HashSet<String>,
+    resolutions: Resolutions,
 }
 
 impl<'a> Checker<'a> {
@@ -103,7 +135,13 @@ impl<'a> Checker<'a> {
             source: None,
             source_name: String::new(),
             warned_unknown_length: HashSet::new(),
+            later_lets: HashSet::new(),
+            resolutions: HashMap::new(),
         }
+    }
+
+    pub(crate) fn resolve(&mut self, span: Span, resolved: Resolved) {
+        self.resolutions.insert((self.file, span.start, span.end), resolved);
     }
 
     pub(crate) fn report(&mut self, d: Diagnostic) {
@@ -133,7 +171,7 @@ impl<'a> Checker<'a> {
             self.file = parsed.file;
             for item in &parsed.module.items {
                 let (name, kind) = match item {
-                    Item::Param(p) => (&p.name, GlobalKind::Param { decl: p.clone(), ty: Ty::error() }),
+                    Item::Param(p) => (&p.name, GlobalKind::Param { decl: p.clone(), ty: self.declared_type(&p.ty) }),
                     Item::Lookup(l) => {
                         let key = self.declared_type(&l.key);
                         let value = self.declared_type(&l.value).optional(l.optional);
@@ -151,7 +189,7 @@ impl<'a> Checker<'a> {
                     }
                     _ => continue,
                 };
-                if builtins::is_builtin(&name.name) && matches!(kind, GlobalKind::Fn { .. } | GlobalKind::Table { .. } | GlobalKind::Lookup { .. }) {
+                if builtins::is_builtin(&name.name) {
                     let d = self.diag(&codes::DUPLICATE, name.span, format!("`{}` is a built-in function", name.name))
                         .label("choose another name");
                     self.report(d);
@@ -178,16 +216,20 @@ impl<'a> Checker<'a> {
             let Some(global) = self.globals.get(&name) else { continue };
             self.file = global.file;
             match &global.kind {
-                GlobalKind::Param { decl, .. } => {
-                    let decl = decl.clone();
-                    let declared = self.declared_type(&decl.ty);
+                GlobalKind::Param { decl, ty } => {
+                    let (decl, declared) = (decl.clone(), ty.clone());
                     if let Some(default) = &decl.default {
+                        if !is_constant(default) {
+                            let d = self
+                                .diag(&codes::TYPE_MISMATCH, default.span, format!("the default of param `{}` is not a constant", decl.name.name))
+                                .label("not a literal")
+                                .help("a default is a literal, a negative number or a list of literals; compute derived values with `let`");
+                            self.report(d);
+                            continue;
+                        }
                         let value = self.expr(default);
                         let slot = target::Slot::from_declared(&declared, &format!("param `{}`", decl.name.name));
                         self.check_fits(&value, &slot, default, false);
-                    }
-                    if let Some(Global { kind: GlobalKind::Param { ty, .. }, .. }) = self.globals.get_mut(&name) {
-                        *ty = declared;
                     }
                 }
                 GlobalKind::Table { .. } => {
@@ -273,7 +315,11 @@ impl<'a> Checker<'a> {
                         LitValue::Str(s) => Ty::of_str(s),
                         LitValue::Number(n) if !n.contains('.') => match n.parse() {
                             Ok(v) => Ty::of_int(v),
-                            Err(_) => Ty::error(),
+                            Err(_) => {
+                                let d = self.diag(&codes::OUT_OF_RANGE, literal.span, format!("{n} does not fit a 64-bit integer")).label("too large");
+                                self.report(d);
+                                Ty::error()
+                            }
                         },
                         _ => {
                             let d = self.diag(&codes::TYPE_MISMATCH, literal.span, "a type lists text or integer values only")
@@ -308,15 +354,10 @@ impl<'a> Checker<'a> {
         let statements: Vec<&Stmt> = module.items.iter().filter_map(|i| if let Item::Stmt(s) = i { Some(s) } else { None }).collect();
         let keys: Vec<&KeyDecl> = module.items.iter().filter_map(|i| if let Item::Key(k) = i { Some(k) } else { None }).collect();
         let Some(header) = &module.header else {
-            // A file without a header is a library of declarations for `use`.
-            for span in statements.iter().map(|s| s.span()).chain(keys.iter().map(|k| k.span)) {
-                let d = self.diag(&codes::HEADER, span, "statements need a `mapping` header")
-                    .label("outside a mapping")
-                    .help("start the file with `mapping NAME from SYSTEM.Type to SYSTEM.Type`, or move this into the mapping that uses this file");
-                self.report(d);
-            }
+            self.report_stray_statements(&module);
             return;
         };
+        self.later_lets = let_names(&statements);
         let source = self.schema_record(&header.source);
         let target = self.schema_record(&header.target);
         if let Some(record) = source {
@@ -358,6 +399,22 @@ impl<'a> Checker<'a> {
             }
         }
         self.frames.pop();
+    }
+
+    /// A file without a header is a library of declarations for `use`: statements there belong nowhere.
+    fn report_stray_statements(&mut self, module: &Module) {
+        for item in &module.items {
+            let span = match item {
+                Item::Stmt(s) => s.span(),
+                Item::Key(k) => k.span,
+                _ => continue,
+            };
+            let d = self
+                .diag(&codes::HEADER, span, "statements need a `mapping` header")
+                .label("outside a mapping")
+                .help("start the file with `mapping NAME from SYSTEM.Type to SYSTEM.Type`, or move this into the mapping that uses this file");
+            self.report(d);
+        }
     }
 
     fn check_key(&mut self, key: &KeyDecl) {
@@ -445,6 +502,32 @@ impl<'a> Checker<'a> {
         let result = body(self);
         self.frames.pop();
         result
+    }
+}
+
+fn let_names(statements: &[&Stmt]) -> HashSet<String> {
+    let mut names = HashSet::new();
+    let mut stack: Vec<&Stmt> = statements.to_vec();
+    while let Some(stmt) = stack.pop() {
+        match stmt {
+            Stmt::Let { name, .. } => {
+                names.insert(name.name.clone());
+            }
+            Stmt::Node { body, .. } => stack.extend(body.iter()),
+            Stmt::For(f) => stack.extend(f.body.iter()),
+            _ => {}
+        }
+    }
+    names
+}
+
+/// A param default: a literal, a negated number, or a list of those.
+fn is_constant(e: &Expr) -> bool {
+    match &e.kind {
+        ExprKind::Lit(_) => true,
+        ExprKind::Neg(inner) => matches!(inner.kind, ExprKind::Lit(Literal { value: LitValue::Number(_), .. })),
+        ExprKind::List(items) => items.iter().all(is_constant),
+        _ => false,
     }
 }
 

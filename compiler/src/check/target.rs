@@ -102,6 +102,10 @@ impl Checker<'_> {
                     self.report(d);
                 }
             }
+            Stmt::Skip { condition, .. } => {
+                let ty = self.condition(condition, "`skip if`");
+                self.require_settled(&ty, condition.span);
+            }
             Stmt::Assign { value, target, .. } => {
                 let ty = self.expr(value);
                 let Some(field) = self.target_field(scope, target) else { return };
@@ -206,7 +210,7 @@ impl Checker<'_> {
                 let ty = self.expr(value);
                 self.bind(&name.name, ty);
             }
-            Stmt::Require { condition, .. } => {
+            Stmt::Require { condition, .. } | Stmt::Skip { condition, .. } => {
                 self.condition(condition, "`require`");
             }
             Stmt::Assign { value, .. } => {
@@ -281,10 +285,16 @@ impl Checker<'_> {
             return;
         }
         let plural = if missing.len() == 1 { "" } else { "s" };
+        let first = scope.record.field(missing[0]);
+        let example = match first.map(|f| &f.ty) {
+            Some(Type::List(_)) => format!("`for x in ... -> {} {{ ... }}`", missing[0]),
+            Some(Type::Named(_) | Type::Record(_)) => format!("`{} {{ ... }}`", missing[0]),
+            _ => format!("`... -> {}`", missing[0]),
+        };
         let d = self
             .diag(&codes::MISSING_REQUIRED, span, format!("{} is missing required field{plural} {}", scope.name, missing.join(", ")))
             .label(format!("{} required field{plural} not written", missing.len()))
-            .help(format!("write {} here, e.g. `... -> {}`", if missing.len() == 1 { "it" } else { "each" }, missing[0]));
+            .help(format!("write {} here, e.g. {example}", if missing.len() == 1 { "it" } else { "each" }));
         self.report(d);
     }
 
@@ -308,7 +318,7 @@ impl Checker<'_> {
                 .help("give a fallback with `?? value`, or add `!` to fail the record when it is absent");
             self.report(d);
         }
-        if into_target && slot.key && contains_truncate(expr) {
+        if into_target && slot.key && (value.truncated || contains_truncate(expr)) {
             let d = self
                 .diag(&codes::TRUNCATED_KEY, expr.span, format!("{} is a key field and must not be truncated", slot.name))
                 .label("truncated key")
@@ -324,6 +334,8 @@ impl Checker<'_> {
             (SlotShape::Json, _) => {}
             (SlotShape::Str { length, values }, Shape::Str { max, values: have }) => {
                 match (length, max) {
+                    // A field with a closed set of texts is checked against the set, not a length.
+                    _ if values.is_some() => {}
                     (Some(Length::Max(limit)), _) if slot.key && into_target => {
                         // A key is checked at run time: an over-long key fails its record, never truncated.
                         let _ = limit;
@@ -342,7 +354,7 @@ impl Checker<'_> {
                             .help(format!("shorten it, or cut it with `truncate(..., {limit})`"));
                         self.report(d);
                     }
-                    (Some(Length::Unknown), _) if into_target => {
+                    (Some(Length::Unknown), max) if into_target && *max != Some(0) => {
                         let key = (slot.name.clone(), String::new());
                         if self.warned_unknown_length.insert(key) {
                             let d = self
@@ -359,13 +371,15 @@ impl Checker<'_> {
                 }
             }
             (SlotShape::Int { min, max, values }, Shape::Int { min: lo, max: hi, values: have }) => {
-                if lo < min || hi > max {
+                // A field with a closed set of values says more than its width: check the set.
+                if values.is_none() && (lo < min || hi > max) {
                     let d = self
                         .diag(&codes::OUT_OF_RANGE, span, format!("`{shown}` ranges from {lo} to {hi}, but {} holds {min} to {max}", slot.name))
                         .label("may not fit")
                         .help("bound the value, or map it through a table");
                     self.report(d);
                 } else if let Some(allowed) = values {
+                    let _ = (min, max);
                     let have: Option<BTreeSet<String>> = match have {
                         Some(h) => Some(h.iter().map(|n| n.to_string()).collect()),
                         None if hi - lo < 64 => Some((*lo..=*hi).map(|n| n.to_string()).collect()),

@@ -41,11 +41,13 @@ pub struct Ty {
     pub optional: bool,
     /// May fail at run time (a parse, a division, a table miss).
     pub fallible: bool,
+    /// Passed through `truncate`: such a value must never become a key.
+    pub truncated: bool,
 }
 
 impl Ty {
     pub fn new(shape: Shape) -> Ty {
-        Ty { shape, optional: false, fallible: false }
+        Ty { shape, optional: false, fallible: false, truncated: false }
     }
 
     pub fn error() -> Ty {
@@ -83,6 +85,11 @@ impl Ty {
 
     pub fn fallible(mut self, fallible: bool) -> Ty {
         self.fallible |= fallible;
+        self
+    }
+
+    pub fn truncated(mut self, truncated: bool) -> Ty {
+        self.truncated |= truncated;
         self
     }
 
@@ -139,6 +146,8 @@ pub fn schema_type(registry: &Registry, ty: &Type, field: Option<&Field>) -> Ty 
             let values = field.and_then(|f| f.values.as_ref()).map(|v| {
                 v.0.iter().filter_map(|(l, _)| if let Literal::Str(s) = l { Some(s.clone()) } else { None }).collect()
             });
+            // A closed set of texts is as long as its longest value.
+            let max = max.or_else(|| values.as_ref().and_then(|v: &BTreeSet<String>| v.iter().map(|s| s.chars().count() as u64).max()));
             Shape::Str { max, values }
         }
         Type::Decimal | Type::DecimalText => Shape::Dec { scale: field.and_then(|f| f.scale) },
@@ -190,7 +199,7 @@ pub fn join(a: &Ty, b: &Ty) -> Option<Ty> {
         (Shape::Record(x), Shape::Record(y)) if Arc::ptr_eq(x, y) => Shape::Record(x.clone()),
         _ => return None,
     };
-    Some(Ty { shape, optional: a.optional || b.optional, fallible: a.fallible || b.fallible })
+    Some(Ty { shape, optional: a.optional || b.optional, fallible: a.fallible || b.fallible, truncated: a.truncated || b.truncated })
 }
 
 impl fmt::Display for Ty {
@@ -207,7 +216,7 @@ impl fmt::Display for Ty {
             Shape::DateTime => write!(f, "datetime")?,
             Shape::Json => write!(f, "json")?,
             Shape::List(t) => write!(f, "list of {t}")?,
-            Shape::Keyed(t) => write!(f, "id-keyed {t}s")?,
+            Shape::Keyed(t) => write!(f, "an id-keyed collection of {t}")?,
             Shape::Map(t) => write!(f, "map of {t}")?,
             Shape::Record(r) => write!(f, "record {}", r.name)?,
             Shape::Error => write!(f, "unknown")?,

@@ -148,6 +148,8 @@ pub enum Stmt {
     Let { name: Ident, value: Expr, span: Span },
     For(ForStmt),
     Require { condition: Expr, message: StrLit, span: Span },
+    /// `skip if COND`: the record is left out on purpose (a payment authorisation, say).
+    Skip { condition: Expr, span: Span },
     /// `taSopHdrIvcInsert { ... }`: writes a nested node.
     Node { target: Ident, body: Vec<Stmt>, span: Span },
     /// `expr -> FIELD`
@@ -157,7 +159,7 @@ pub enum Stmt {
 impl Stmt {
     pub fn span(&self) -> Span {
         match self {
-            Stmt::Let { span, .. } | Stmt::Require { span, .. } | Stmt::Node { span, .. } | Stmt::Assign { span, .. } => *span,
+            Stmt::Let { span, .. } | Stmt::Require { span, .. } | Stmt::Skip { span, .. } | Stmt::Node { span, .. } | Stmt::Assign { span, .. } => *span,
             Stmt::For(f) => f.span,
         }
     }

@@ -25,7 +25,11 @@ pub fn parse(file: FileId, text: &str) -> Result<Module, Diagnostic> {
     pest::set_error_detail(true);
     let mut pairs = Grammar::parse(Rule::file, text).map_err(|e| syntax_error(file, text, e))?;
     let root = pairs.next().expect("the file rule always yields one pair");
-    let mut module = tree::module(root);
+    let mut module = tree::module(root).map_err(|span| {
+        Diagnostic::new(&codes::SYNTAX, file, Span::new(span.start as usize, span.start as usize + 1), format!("this expression is nested more than {} levels deep", tree::MAX_EXPR_DEPTH))
+            .label("too deep")
+            .help("split it into steps with `let`")
+    })?;
     module.comments = comments(text);
     Ok(module)
 }
@@ -114,6 +118,11 @@ fn syntax_error(file: FileId, text: &str, error: pest::error::Error<Rule>) -> Di
             .label("unknown escape")
             .help("strings know \\\", \\\\, \\n, \\t, \\r and \\u{...}");
     }
+    if found == "mapping" {
+        return Diagnostic::new(&codes::HEADER, file, span, "the `mapping` header must be the first thing in the file, and come once")
+            .label("misplaced header")
+            .help("move it above every declaration and statement (comments may come before it)");
+    }
     let shown = if found.is_empty() {
         "the end of the file".to_string()
     } else if is_keyword(found) {
@@ -138,7 +147,7 @@ fn syntax_error(file: FileId, text: &str, error: pest::error::Error<Rule>) -> Di
 fn is_keyword(word: &str) -> bool {
     const KEYWORDS: &[&str] = &[
         "mapping", "from", "to", "use", "param", "lookup", "optional", "table", "fn", "key", "let", "for", "in", "where",
-        "require", "else", "if", "match", "and", "or", "not", "true", "false",
+        "require", "skip", "else", "if", "match", "and", "or", "not", "true", "false",
     ];
     KEYWORDS.contains(&word)
 }
@@ -244,7 +253,7 @@ fn rule_name(rule: Rule) -> &'static str {
         Rule::add_op | Rule::mul_op | Rule::or_op | Rule::and_op => "an operator",
         Rule::member | Rule::index | Rule::bang => "`.`, `[` or `!`",
         Rule::use_decl | Rule::param_decl | Rule::lookup_decl | Rule::table_decl | Rule::fn_decl | Rule::key_decl
-        | Rule::let_stmt | Rule::for_stmt | Rule::require_stmt | Rule::node_stmt => "a declaration or statement",
+        | Rule::let_stmt | Rule::for_stmt | Rule::require_stmt | Rule::skip_stmt | Rule::node_stmt => "a declaration or statement",
         _ => "an expression",
     }
 }

@@ -8,9 +8,31 @@ use super::Rule;
 
 type P<'a> = Pair<'a, Rule>;
 
+/// Expressions deeper than this are refused (`1 + 1 + ...` thousands of times): every later pass walks
+/// expressions recursively, and no mapping needs more.
+pub const MAX_EXPR_DEPTH: u32 = 200;
+
+/// The span of an expression that is too deep.
+pub type TooDeep = Span;
+
+
+/// A pair's span, ending at its last token: pest lets a rule's span run over the whitespace and
+/// comments its last repetition skipped.
 fn span(pair: &P) -> Span {
-    let s = pair.as_span();
-    Span::new(s.start(), s.end())
+    let start = pair.as_span().start();
+    let end = match pair.clone().into_inner().flatten().last() {
+        Some(last) => last.as_span().end(),
+        None => pair.as_span().end(),
+    };
+    // A closing bracket or quote after the last inner pair belongs to this one.
+    let text = pair.as_str();
+    let tail = &text[end - start..];
+    let closing = tail.trim_end_matches(|c: char| c.is_whitespace());
+    let closing = match closing.find('#') {
+        Some(i) if !closing[..i].contains('"') => closing[..i].trim_end(),
+        _ => closing,
+    };
+    Span::new(start, end + closing.len())
 }
 
 /// The children that carry meaning (keywords are dropped).
@@ -35,6 +57,7 @@ fn is_keyword(rule: Rule) -> bool {
             | Rule::kw_in
             | Rule::kw_where
             | Rule::kw_require
+            | Rule::kw_skip
             | Rule::kw_else
             | Rule::kw_if
             | Rule::kw_match
@@ -45,16 +68,16 @@ fn ident(pair: P) -> Ident {
     Ident { name: pair.as_str().to_string(), span: span(&pair) }
 }
 
-pub fn module(file: P) -> Module {
+pub fn module(file: P) -> Result<Module, TooDeep> {
     let mut module = Module::default();
     for pair in children(file) {
         match pair.as_rule() {
             Rule::header => module.header = Some(header(pair)),
             Rule::EOI => {}
-            _ => module.items.push(item(pair)),
+            _ => module.items.push(item(pair)?),
         }
     }
-    module
+    Ok(module)
 }
 
 fn header(pair: P) -> Header {
@@ -66,15 +89,15 @@ fn header(pair: P) -> Header {
     Header { name, source, target, span: sp }
 }
 
-fn item(pair: P) -> Item {
+fn item(pair: P) -> Result<Item, TooDeep> {
     let sp = span(&pair);
-    match pair.as_rule() {
+    Ok(match pair.as_rule() {
         Rule::use_decl => Item::Use(UseDecl { path: string(children(pair).next().unwrap()), span: sp }),
         Rule::param_decl => {
             let mut parts = children(pair);
             let name = ident(parts.next().unwrap());
             let ty = type_expr(parts.next().unwrap());
-            let default = parts.next().map(expr);
+            let default = parts.next().map(expr).transpose()?;
             Item::Param(ParamDecl { name, ty, default, span: sp })
         }
         Rule::lookup_decl => {
@@ -88,11 +111,11 @@ fn item(pair: P) -> Item {
         Rule::table_decl => {
             let mut parts = children(pair);
             let name = ident(parts.next().unwrap());
-            Item::Table(TableDecl { name, arms: parts.map(arm).collect(), span: sp })
+            Item::Table(TableDecl { name, arms: parts.map(arm).collect::<Result<_, _>>()?, span: sp })
         }
         Rule::fn_decl => {
             let mut parts: Vec<P> = children(pair).collect();
-            let body = expr(parts.pop().unwrap());
+            let body = expr(parts.pop().unwrap())?;
             let mut parts = parts.into_iter();
             let name = ident(parts.next().unwrap());
             let params = parts
@@ -103,9 +126,9 @@ fn item(pair: P) -> Item {
                 .collect();
             Item::Fn(FnDecl { name, params, body, span: sp })
         }
-        Rule::key_decl => Item::Key(KeyDecl { expr: expr(children(pair).next().unwrap()), span: sp }),
-        _ => Item::Stmt(statement(pair)),
-    }
+        Rule::key_decl => Item::Key(KeyDecl { expr: expr(children(pair).next().unwrap())?, span: sp }),
+        _ => Item::Stmt(statement(pair)?),
+    })
 }
 
 fn type_expr(pair: P) -> TypeExpr {
@@ -124,25 +147,26 @@ fn type_expr(pair: P) -> TypeExpr {
     TypeExpr { kind, span: sp }
 }
 
-fn statement(pair: P) -> Stmt {
+fn statement(pair: P) -> Result<Stmt, TooDeep> {
     let sp = span(&pair);
-    match pair.as_rule() {
+    Ok(match pair.as_rule() {
         Rule::let_stmt => {
             let mut parts = children(pair);
-            Stmt::Let { name: ident(parts.next().unwrap()), value: expr(parts.next().unwrap()), span: sp }
+            Stmt::Let { name: ident(parts.next().unwrap()), value: expr(parts.next().unwrap())?, span: sp }
         }
         Rule::require_stmt => {
             let mut parts = children(pair);
-            Stmt::Require { condition: expr(parts.next().unwrap()), message: string(parts.next().unwrap()), span: sp }
+            Stmt::Require { condition: expr(parts.next().unwrap())?, message: string(parts.next().unwrap()), span: sp }
         }
+        Rule::skip_stmt => Stmt::Skip { condition: expr(children(pair).next().unwrap())?, span: sp },
         Rule::node_stmt => {
             let mut parts = children(pair);
             let target = ident(parts.next().unwrap());
-            Stmt::Node { target, body: block(parts.next().unwrap()), span: sp }
+            Stmt::Node { target, body: block(parts.next().unwrap())?, span: sp }
         }
         Rule::assign_stmt => {
             let mut parts = children(pair);
-            Stmt::Assign { value: expr(parts.next().unwrap()), target: ident(parts.next().unwrap()), span: sp }
+            Stmt::Assign { value: expr(parts.next().unwrap())?, target: ident(parts.next().unwrap()), span: sp }
         }
         Rule::for_stmt => {
             let parts: Vec<P> = children(pair).collect();
@@ -151,10 +175,10 @@ fn statement(pair: P) -> Stmt {
             for part in parts {
                 match part.as_rule() {
                     Rule::ident if source.is_none() => idents.push(ident(part)),
-                    Rule::expr => source = Some(expr(part)),
-                    Rule::where_clause => filter = Some(expr(children(part).next().unwrap())),
+                    Rule::expr => source = Some(expr(part)?),
+                    Rule::where_clause => filter = Some(expr(children(part).next().unwrap())?),
                     Rule::ident => target = Some(ident(part)),
-                    Rule::block => body = Some(block(part)),
+                    Rule::block => body = Some(block(part)?),
                     other => unreachable!("for {other:?}"),
                 }
             }
@@ -170,14 +194,18 @@ fn statement(pair: P) -> Stmt {
             })
         }
         other => unreachable!("statement {other:?}"),
-    }
+    })
 }
 
-fn block(pair: P) -> Vec<Stmt> {
+fn block(pair: P) -> Result<Vec<Stmt>, TooDeep> {
     children(pair).map(statement).collect()
 }
 
-fn arm(pair: P) -> Arm {
+fn arm(pair: P) -> Result<Arm, TooDeep> {
+    arm_with_depth(pair).map(|(arm, _)| arm)
+}
+
+fn arm_with_depth(pair: P) -> Result<(Arm, u32), TooDeep> {
     let sp = span(&pair);
     let mut parts = children(pair);
     let patterns = children(parts.next().unwrap())
@@ -189,7 +217,8 @@ fn arm(pair: P) -> Arm {
             }
         })
         .collect();
-    Arm { patterns, value: expr(parts.next().unwrap()), span: sp }
+    let value = build(parts.next().unwrap())?;
+    Ok((Arm { patterns, value: value.expr, span: sp }, value.depth))
 }
 
 fn string(pair: P) -> StrLit {
@@ -233,114 +262,180 @@ fn literal(pair: P) -> Literal {
     Literal { value, span: sp }
 }
 
-fn boxed(pair: P) -> Box<Expr> {
-    Box::new(expr(pair))
+/// An expression with its depth, while building.
+struct Built {
+    expr: Expr,
+    depth: u32,
 }
 
-pub fn expr(pair: P) -> Expr {
+/// Builds an expression node over children of the given depth, refusing one deeper than [`MAX_EXPR_DEPTH`].
+fn node(kind: ExprKind, span: Span, child_depth: u32) -> Result<Built, TooDeep> {
+    let depth = child_depth + 1;
+    if depth > MAX_EXPR_DEPTH {
+        return Err(span);
+    }
+    Ok(Built { expr: Expr { kind, span }, depth })
+}
+
+pub fn expr(pair: P) -> Result<Expr, TooDeep> {
+    build(pair).map(|b| b.expr)
+}
+
+fn build(pair: P) -> Result<Built, TooDeep> {
     let sp = span(&pair);
     match pair.as_rule() {
-        Rule::expr => expr(children(pair).next().unwrap()),
+        Rule::expr => build(children(pair).next().unwrap()),
         Rule::coalesce => {
             // `??` yields no pair of its own: the children are the operands, folded from the left.
-            let mut operands = children(pair).map(expr);
-            let first = operands.next().unwrap();
-            operands.fold(first, |left, right| {
-                let span = left.span.to(right.span);
-                Expr { kind: ExprKind::Coalesce(Box::new(left), Box::new(right)), span }
-            })
-        }
-        Rule::or_expr | Rule::and_expr | Rule::additive | Rule::multiplicative => fold_left(pair, |op, l, r| {
-            let op = match op {
-                "or" => BinOp::Or,
-                "and" => BinOp::And,
-                "+" => BinOp::Add,
-                "-" => BinOp::Sub,
-                "*" => BinOp::Mul,
-                _ => BinOp::Div,
-            };
-            ExprKind::Binary(op, l, r)
-        }),
-        Rule::comparison => fold_left(pair, |op, l, r| {
-            let op = match op {
-                "==" => BinOp::Eq,
-                "!=" => BinOp::Ne,
-                "<=" => BinOp::Le,
-                ">=" => BinOp::Ge,
-                "<" => BinOp::Lt,
-                ">" => BinOp::Gt,
-                "in" => BinOp::In,
-                _ => BinOp::NotIn,
-            };
-            ExprKind::Binary(op, l, r)
-        }),
-        Rule::not_expr | Rule::unary => {
-            let mut parts = children(pair);
-            let first = parts.next().unwrap();
-            match first.as_rule() {
-                Rule::not_op => Expr { kind: ExprKind::Not(boxed(parts.next().unwrap())), span: sp },
-                Rule::neg_op => Expr { kind: ExprKind::Neg(boxed(parts.next().unwrap())), span: sp },
-                _ => expr(first),
+            let mut operands = children(pair);
+            let mut left = build(operands.next().unwrap())?;
+            for operand in operands {
+                let right = build(operand)?;
+                let span = left.expr.span.to(right.expr.span);
+                let depth = left.depth.max(right.depth);
+                left = node(ExprKind::Coalesce(Box::new(left.expr), Box::new(right.expr)), span, depth)?;
             }
+            Ok(left)
+        }
+        Rule::or_expr | Rule::and_expr | Rule::additive | Rule::multiplicative | Rule::comparison => fold_left(pair),
+        Rule::not_expr | Rule::unary => {
+            // `not not x`, `- - x`: a run of prefix operators, applied innermost first.
+            let parts: Vec<P> = children(pair).collect();
+            let (operators, operand) = parts.split_at(parts.len() - 1);
+            let mut current = build(operand[0].clone())?;
+            for op in operators.iter().rev() {
+                let span = span(op).to(current.expr.span);
+                let inner = Box::new(current.expr);
+                let kind = if op.as_rule() == Rule::not_op { ExprKind::Not(inner) } else { ExprKind::Neg(inner) };
+                current = node(kind, span, current.depth)?;
+            }
+            Ok(current)
         }
         Rule::postfix => {
             let mut parts = children(pair);
-            let mut current = expr(parts.next().unwrap());
+            let mut current = build(parts.next().unwrap())?;
             for suffix in parts {
-                let end = span(&suffix);
-                let kind = match suffix.as_rule() {
-                    Rule::member => ExprKind::Member(Box::new(current), ident(children(suffix).next().unwrap())),
-                    Rule::index => ExprKind::Index(Box::new(current), boxed(children(suffix).next().unwrap())),
-                    _ => ExprKind::Bang(Box::new(current)),
+                let whole = Span { start: sp.start, end: span(&suffix).end };
+                let base = Box::new(current.expr);
+                current = match suffix.as_rule() {
+                    Rule::member => node(ExprKind::Member(base, ident(children(suffix).next().unwrap())), whole, current.depth)?,
+                    Rule::index => {
+                        let index = build(children(suffix).next().unwrap())?;
+                        node(ExprKind::Index(base, Box::new(index.expr)), whole, current.depth.max(index.depth))?
+                    }
+                    _ => node(ExprKind::Bang(base), whole, current.depth)?,
                 };
-                current = Expr { kind, span: sp.to(end) };
-                current.span.end = end.end;
             }
-            current
+            Ok(current)
         }
-        Rule::paren => Expr { kind: ExprKind::Paren(boxed(children(pair).next().unwrap())), span: sp },
-        Rule::string | Rule::number | Rule::boolean => Expr { kind: ExprKind::Lit(literal(pair)), span: sp },
-        Rule::ident => Expr { kind: ExprKind::Name(pair.as_str().to_string()), span: sp },
-        Rule::key_ref => Expr { kind: ExprKind::KeyRef, span: sp },
+        Rule::paren => {
+            let inner = build(children(pair).next().unwrap())?;
+            node(ExprKind::Paren(Box::new(inner.expr)), sp, inner.depth)
+        }
+        Rule::string | Rule::number | Rule::boolean => node(ExprKind::Lit(literal(pair)), sp, 0),
+        Rule::ident => node(ExprKind::Name(pair.as_str().to_string()), sp, 0),
+        Rule::key_ref => node(ExprKind::KeyRef, sp, 0),
         Rule::call => {
             let mut parts = children(pair);
             let name = ident(parts.next().unwrap());
-            Expr { kind: ExprKind::Call { name, args: parts.map(expr).collect() }, span: sp }
+            let (args, depth) = all(parts)?;
+            node(ExprKind::Call { name, args }, sp, depth)
         }
         Rule::if_expr => {
-            let mut parts = children(pair);
-            let condition = boxed(parts.next().unwrap());
-            let then = boxed(parts.next().unwrap());
-            let otherwise = parts.next().map(boxed);
-            Expr { kind: ExprKind::If { condition, then, otherwise }, span: sp }
+            // `if a {x} else if b {y} else {z}` becomes nested ifs, built from the last branch back.
+            let mut iter = children(pair);
+            let mut branches = vec![(build(iter.next().unwrap())?, build(iter.next().unwrap())?, sp)];
+            let mut otherwise: Option<Built> = None;
+            for part in iter {
+                if part.as_rule() == Rule::else_if {
+                    let branch_span = Span { start: span(&part).start, end: sp.end };
+                    let mut inner = children(part);
+                    branches.push((build(inner.next().unwrap())?, build(inner.next().unwrap())?, branch_span));
+                } else {
+                    otherwise = Some(build(part)?);
+                }
+            }
+            let mut result = otherwise;
+            for (condition, then, branch_span) in branches.into_iter().rev() {
+                let depth = condition.depth.max(then.depth).max(result.as_ref().map_or(0, |r| r.depth));
+                let kind = ExprKind::If { condition: Box::new(condition.expr), then: Box::new(then.expr), otherwise: result.map(|r| Box::new(r.expr)) };
+                result = Some(node(kind, branch_span, depth)?);
+            }
+            Ok(result.expect("an if has a first branch"))
         }
         Rule::match_expr => {
             let mut parts = children(pair);
-            let scrutinee = boxed(parts.next().unwrap());
-            Expr { kind: ExprKind::Match { scrutinee, arms: parts.map(arm).collect() }, span: sp }
+            let scrutinee = build(parts.next().unwrap())?;
+            let mut depth = scrutinee.depth;
+            let mut arms = Vec::new();
+            for part in parts {
+                let (arm, arm_depth) = arm_with_depth(part)?;
+                depth = depth.max(arm_depth);
+                arms.push(arm);
+            }
+            node(ExprKind::Match { scrutinee: Box::new(scrutinee.expr), arms }, sp, depth)
         }
-        Rule::list_literal => Expr { kind: ExprKind::List(children(pair).map(expr).collect()), span: sp },
+        Rule::list_literal => {
+            let (items, depth) = all(children(pair))?;
+            node(ExprKind::List(items), sp, depth)
+        }
         Rule::comprehension => {
             let mut parts = children(pair);
-            let value = boxed(parts.next().unwrap());
+            let value = build(parts.next().unwrap())?;
             let item = ident(parts.next().unwrap());
-            let source = boxed(parts.next().unwrap());
-            let filter = parts.next().map(|w| boxed(children(w).next().unwrap()));
-            Expr { kind: ExprKind::Comprehension { value, item, source, filter }, span: sp }
+            let source = build(parts.next().unwrap())?;
+            let filter = parts.next().map(|w| build(children(w).next().unwrap())).transpose()?;
+            let depth = value.depth.max(source.depth).max(filter.as_ref().map_or(0, |f| f.depth));
+            let kind = ExprKind::Comprehension {
+                value: Box::new(value.expr),
+                item,
+                source: Box::new(source.expr),
+                filter: filter.map(|f| Box::new(f.expr)),
+            };
+            node(kind, sp, depth)
         }
         other => unreachable!("expression {other:?}"),
     }
 }
 
-/// `a op b op c` -> `((a op b) op c)`; a rule with one child is that child.
-fn fold_left(pair: P, make: impl Fn(&str, Box<Expr>, Box<Expr>) -> ExprKind) -> Expr {
-    let mut parts = children(pair);
-    let mut left = expr(parts.next().unwrap());
-    while let Some(op) = parts.next() {
-        let right = expr(parts.next().unwrap());
-        let span = left.span.to(right.span);
-        let symbol = op.as_str().split_whitespace().collect::<Vec<_>>().join(" ");
-        left = Expr { kind: make(&symbol, Box::new(left), Box::new(right)), span };
+/// Several expressions and the depth of the deepest.
+fn all<'a>(pairs: impl Iterator<Item = P<'a>>) -> Result<(Vec<Expr>, u32), TooDeep> {
+    let mut depth = 0;
+    let mut exprs = Vec::new();
+    for pair in pairs {
+        let built = build(pair)?;
+        depth = depth.max(built.depth);
+        exprs.push(built.expr);
     }
-    left
+    Ok((exprs, depth))
+}
+
+/// `a op b op c` -> `((a op b) op c)`; a rule with one child is that child.
+fn fold_left(pair: P) -> Result<Built, TooDeep> {
+    let mut parts = children(pair);
+    let mut left = build(parts.next().unwrap())?;
+    while let Some(op) = parts.next() {
+        let right = build(parts.next().unwrap())?;
+        let span = left.expr.span.to(right.expr.span);
+        let symbol = op.as_str().split_whitespace().collect::<Vec<_>>().join(" ");
+        let op = match symbol.as_str() {
+            "or" => BinOp::Or,
+            "and" => BinOp::And,
+            "+" => BinOp::Add,
+            "-" => BinOp::Sub,
+            "*" => BinOp::Mul,
+            "/" => BinOp::Div,
+            "==" => BinOp::Eq,
+            "!=" => BinOp::Ne,
+            "<=" => BinOp::Le,
+            ">=" => BinOp::Ge,
+            "<" => BinOp::Lt,
+            ">" => BinOp::Gt,
+            "in" => BinOp::In,
+            _ => BinOp::NotIn,
+        };
+        let depth = left.depth.max(right.depth);
+        left = node(ExprKind::Binary(op, Box::new(left.expr), Box::new(right.expr)), span, depth)?;
+    }
+    Ok(left)
 }

@@ -1,0 +1,149 @@
+//! The built-in functions at run time. An absent argument gives an absent result, except where a
+//! function is about absence itself (`present`) or takes a collection (an absent one is empty).
+
+use std::borrow::Cow;
+
+use rust_decimal::{Decimal, RoundingStrategy};
+
+use super::eval::{as_decimal, hard, Eval, Machine};
+use super::Fault;
+use crate::ir::{Builtin, Expr, SourceType};
+use crate::value::{parse_decimal, Date, DateTime, Value};
+
+impl<'a> Machine<'a> {
+    pub(crate) fn builtin(&mut self, function: Builtin, args: &'a [Expr]) -> Eval<'a> {
+        match function {
+            Builtin::Present => return Ok(Value::Bool(!self.eval(&args[0])?.is_absent())),
+            Builtin::Sum | Builtin::Count | Builtin::Min | Builtin::Max | Builtin::First | Builtin::Join => {
+                return self.aggregate(function, args);
+            }
+            _ => {}
+        }
+        let values = args.iter().map(|a| self.eval(a)).collect::<Result<Vec<_>, _>>()?;
+        if values.iter().any(Value::is_absent) {
+            return Ok(Value::Absent);
+        }
+        let text = |i: usize| -> Cow<'_, str> {
+            match &values[i] {
+                Value::Str(s) => Cow::Borrowed(s.as_ref()),
+                other => Cow::Owned(other.to_text().unwrap_or_default()),
+            }
+        };
+        let count = |i: usize| -> usize {
+            match &values[i] {
+                Value::Int(n) => (*n).clamp(0, u32::MAX as i64) as usize,
+                _ => 0,
+            }
+        };
+        Ok(match function {
+            Builtin::Text => match values[0].to_text() {
+                Some(t) => Value::Str(Cow::Owned(t)),
+                None => return Err(hard("this value has no text form".into())),
+            },
+            Builtin::ToDecimal => match parse_decimal(text(0).trim()) {
+                Some(d) => Value::Dec(d),
+                None => return Err(Fault::Soft(format!("{:?} is not a decimal", text(0)))),
+            },
+            Builtin::ToInt => match text(0).trim().parse::<i64>() {
+                Ok(n) => Value::Int(n),
+                Err(_) => return Err(Fault::Soft(format!("{:?} is not an integer", text(0)))),
+            },
+            Builtin::Round => {
+                let d = as_decimal(&values[0]).ok_or_else(|| hard("round() of a value that is not a number".into()))?;
+                Value::Dec(d.round_dp_with_strategy(count(1) as u32, RoundingStrategy::MidpointAwayFromZero))
+            }
+            Builtin::Truncate => {
+                let n = count(1);
+                let s = text(0);
+                match s.char_indices().nth(n) {
+                    Some((cut, _)) => Value::Str(Cow::Owned(s[..cut].to_string())),
+                    None => values[0].clone(),
+                }
+            }
+            Builtin::Upper => Value::Str(Cow::Owned(text(0).to_uppercase())),
+            Builtin::Lower => Value::Str(Cow::Owned(text(0).to_lowercase())),
+            Builtin::Trim => Value::Str(Cow::Owned(text(0).trim().to_string())),
+            Builtin::PadLeft => {
+                let (s, n, fill) = (text(0), count(1), text(2));
+                let missing = n.saturating_sub(s.chars().count());
+                Value::Str(Cow::Owned(format!("{}{s}", fill.repeat(missing))))
+            }
+            Builtin::Replace => {
+                let from = text(1);
+                if from.is_empty() {
+                    values[0].clone()
+                } else {
+                    Value::Str(Cow::Owned(text(0).replace(from.as_ref(), text(2).as_ref())))
+                }
+            }
+            Builtin::Date => match &values[0] {
+                Value::DateTime(dt) => Value::Date(dt.date),
+                Value::Date(d) => Value::Date(*d),
+                _ => {
+                    let s = text(0);
+                    match Date::parse(s.trim()).or_else(|| DateTime::parse(s.trim()).map(|dt| dt.date)) {
+                        Some(d) => Value::Date(d),
+                        None => return Err(Fault::Soft(format!("{s:?} is not a date"))),
+                    }
+                }
+            },
+            Builtin::Length => Value::Int(text(0).chars().count() as i64),
+            Builtin::Abs => match &values[0] {
+                Value::Int(n) => Value::Int(n.checked_abs().ok_or_else(|| hard("integer overflow".into()))?),
+                Value::Dec(d) => Value::Dec(d.abs()),
+                _ => return Err(hard("abs() of a value that is not a number".into())),
+            },
+            _ => unreachable!("handled above"),
+        })
+    }
+
+    fn aggregate(&mut self, function: Builtin, args: &'a [Expr]) -> Eval<'a> {
+        let items: Vec<Value<'a>> = self.iterate_source(&args[0], SourceType::Json)?.into_iter().map(|(_, v)| v).collect();
+        Ok(match function {
+            Builtin::Count => Value::Int(items.len() as i64),
+            Builtin::First => items.into_iter().next().unwrap_or(Value::Absent),
+            Builtin::Sum => {
+                if items.iter().all(|v| matches!(v, Value::Int(_))) {
+                    let mut total: i64 = 0;
+                    for item in &items {
+                        if let Value::Int(n) = item {
+                            total = total.checked_add(*n).ok_or_else(|| hard("sum overflows".into()))?;
+                        }
+                    }
+                    Value::Int(total)
+                } else {
+                    let mut total = Decimal::ZERO;
+                    for item in &items {
+                        let d = as_decimal(item).ok_or_else(|| hard("sum() over values that are not numbers".into()))?;
+                        total = total.checked_add(d).ok_or_else(|| hard("sum overflows".into()))?;
+                    }
+                    Value::Dec(total)
+                }
+            }
+            Builtin::Min | Builtin::Max => {
+                let mut best: Option<Value<'a>> = None;
+                for item in items {
+                    best = match best {
+                        None => Some(item),
+                        Some(b) => {
+                            let better = match item.compare(&b) {
+                                Some(std::cmp::Ordering::Less) => function == Builtin::Min,
+                                Some(std::cmp::Ordering::Greater) => function == Builtin::Max,
+                                _ => false,
+                            };
+                            Some(if better { item } else { b })
+                        }
+                    };
+                }
+                best.unwrap_or(Value::Absent)
+            }
+            Builtin::Join => {
+                let separator = self.eval(&args[1])?;
+                let Some(separator) = separator.to_text() else { return Ok(Value::Absent) };
+                let parts: Vec<String> = items.iter().filter_map(Value::to_text).collect();
+                Value::Str(Cow::Owned(parts.join(&separator)))
+            }
+            _ => unreachable!("not an aggregation"),
+        })
+    }
+}

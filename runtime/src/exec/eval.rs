@@ -1,0 +1,337 @@
+//! Evaluating expressions.
+
+use std::borrow::Cow;
+use std::cmp::Ordering;
+use std::rc::Rc;
+
+use rust_decimal::Decimal;
+use serde_json::Value as Json;
+
+use super::{validation, Class, Env, Failure, Fault};
+use crate::ir::{Arm, BinOp, Const, Expr, Presence, SourceType};
+use crate::value::{parse_decimal, Date, DateTime, Value};
+
+pub(crate) type Eval<'a> = Result<Value<'a>, Fault>;
+
+pub(crate) struct Machine<'a> {
+    pub(crate) env: &'a Env<'a>,
+    input: &'a Json,
+    frame: Vec<Value<'a>>,
+}
+
+impl<'a> Machine<'a> {
+    pub(crate) fn new(env: &'a Env<'a>, input: &'a Json) -> Self {
+        Machine { env, input, frame: vec![Value::Absent; env.program.locals as usize] }
+    }
+
+    pub(crate) fn set_local(&mut self, slot: u32, value: Value<'a>) {
+        self.frame[slot as usize] = value;
+    }
+
+    pub(crate) fn eval(&mut self, e: &'a Expr) -> Eval<'a> {
+        match e {
+            Expr::Const(c) => Ok(const_value(c)),
+            Expr::Local(slot) => Ok(self.frame[*slot as usize].clone()),
+            Expr::Param(p) => Ok(self.env.params[*p as usize].clone()),
+            Expr::Input => Ok(Value::Json(self.input)),
+            Expr::Field { of, name, ty, presence } => match self.eval(of)? {
+                Value::Absent => Ok(Value::Absent),
+                Value::Json(Json::Object(map)) => read(map.get(name.as_str()), *ty, *presence, name),
+                _ => Err(hard(format!("`{name}` is read from something that is not a record"))),
+            },
+            Expr::Index { of, key, ty } => {
+                let collection = self.eval(of)?;
+                let key = self.eval(key)?;
+                let found = match (&collection, &key) {
+                    (Value::Absent, _) | (_, Value::Absent) => return Ok(Value::Absent),
+                    (Value::Json(Json::Object(map)), _) => key.to_text().and_then(|k| map.get(k.as_str())),
+                    (Value::Json(Json::Array(items)), Value::Int(i)) => usize::try_from(*i).ok().and_then(|i| items.get(i)),
+                    (Value::List(items), Value::Int(i)) => {
+                        return Ok(usize::try_from(*i).ok().and_then(|i| items.get(i)).cloned().unwrap_or(Value::Absent));
+                    }
+                    _ => None,
+                };
+                read(found, *ty, Presence::Nullable, "entry")
+            }
+            Expr::Bang(inner) => match self.eval(inner) {
+                Ok(Value::Absent) => Err(hard("a value required with `!` is absent".into())),
+                Ok(v) => Ok(v),
+                Err(Fault::Soft(message)) => Err(hard(message)),
+                Err(hard) => Err(hard),
+            },
+            Expr::Neg(inner) => match self.eval(inner)? {
+                Value::Int(n) => n.checked_neg().map(Value::Int).ok_or_else(|| hard("integer overflow".into())),
+                Value::Dec(d) => Ok(Value::Dec(-d)),
+                _ => Ok(Value::Absent),
+            },
+            Expr::Not(inner) => match self.eval(inner)? {
+                Value::Bool(b) => Ok(Value::Bool(!b)),
+                _ => Ok(Value::Absent),
+            },
+            Expr::Binary { op, left, right } => self.binary(*op, left, right),
+            Expr::Coalesce(left, right) => match self.eval(left) {
+                Ok(Value::Absent) | Err(Fault::Soft(_)) => self.eval(right),
+                other => other,
+            },
+            Expr::Call { function, args } => self.builtin(*function, args),
+            Expr::Lookup { lookup, key } => {
+                let key = self.eval(key)?;
+                let Some(text) = key.to_text() else { return Ok(Value::Absent) };
+                let decl = &self.env.program.lookups[*lookup as usize];
+                match self.env.lookups[*lookup as usize].as_ref().and_then(|table| table.get(&text)) {
+                    Some(value) => Ok(value.clone()),
+                    None if decl.optional => Ok(Value::Absent),
+                    None => Err(Fault::Hard(Failure {
+                        class: Class::Business,
+                        field: None,
+                        message: format!("lookup `{}` has no entry for key {text:?}", decl.name),
+                    })),
+                }
+            }
+            Expr::Table { table, arg } => {
+                let value = self.eval(arg)?;
+                if value.is_absent() {
+                    return Ok(Value::Absent);
+                }
+                let table = &self.env.program.tables[*table as usize];
+                match self.choose(&value, &table.arms, table.default.as_ref())? {
+                    Some(v) => Ok(v),
+                    None => Err(Fault::Soft(format!("table `{}` has no case for {}", table.name, shown(&value)))),
+                }
+            }
+            Expr::Let { slot, value, body } => {
+                let v = self.eval(value)?;
+                self.set_local(*slot, v);
+                self.eval(body)
+            }
+            Expr::If { condition, then, otherwise } => match self.eval(condition)? {
+                Value::Bool(true) => self.eval(then),
+                _ => match otherwise {
+                    Some(other) => self.eval(other),
+                    None => Ok(Value::Absent),
+                },
+            },
+            Expr::Match { scrutinee, arms, default } => {
+                let value = self.eval(scrutinee)?;
+                if value.is_absent() {
+                    return Ok(Value::Absent);
+                }
+                match self.choose(&value, arms, default.as_deref())? {
+                    Some(v) => Ok(v),
+                    None => Err(Fault::Soft(format!("no case matches {}", shown(&value)))),
+                }
+            }
+            Expr::List(items) => {
+                let values = items.iter().map(|i| self.eval(i)).collect::<Result<Vec<_>, _>>()?;
+                Ok(Value::List(Rc::new(values)))
+            }
+            Expr::Comprehension { item, key, source, element, filter, value } => {
+                let mut out = Vec::new();
+                for (entry_key, entry) in self.iterate_source(source, *element)? {
+                    let element = entry;
+                    self.set_local(*item, element);
+                    if let Some(k) = key {
+                        self.set_local(*k, entry_key.map(|k| Value::Str(k.into())).unwrap_or(Value::Absent));
+                    }
+                    if let Some(filter) = filter {
+                        if !matches!(self.eval(filter)?, Value::Bool(true)) {
+                            continue;
+                        }
+                    }
+                    out.push(self.eval(value)?);
+                }
+                Ok(Value::List(Rc::new(out)))
+            }
+        }
+    }
+
+    /// The value of the first arm whose pattern equals `value`, else the default, else `None`.
+    fn choose(&mut self, value: &Value<'a>, arms: &'a [Arm], default: Option<&'a Expr>) -> Result<Option<Value<'a>>, Fault> {
+        for arm in arms {
+            if arm.patterns.iter().any(|p| const_value(p).equals(value)) {
+                return self.eval(&arm.value).map(Some);
+            }
+        }
+        match default {
+            Some(d) => self.eval(d).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    fn binary(&mut self, op: BinOp, left: &'a Expr, right: &'a Expr) -> Eval<'a> {
+        match op {
+            BinOp::And | BinOp::Or => {
+                let l = matches!(self.eval(left)?, Value::Bool(true));
+                if (op == BinOp::And && !l) || (op == BinOp::Or && l) {
+                    return Ok(Value::Bool(l));
+                }
+                return Ok(Value::Bool(matches!(self.eval(right)?, Value::Bool(true))));
+            }
+            _ => {}
+        }
+        let l = self.eval(left)?;
+        let r = self.eval(right)?;
+        Ok(match op {
+            BinOp::Eq => Value::Bool(l.equals(&r)),
+            BinOp::Ne => Value::Bool(!l.equals(&r)),
+            BinOp::Lt | BinOp::Le | BinOp::Gt | BinOp::Ge => {
+                let ordering = l.compare(&r);
+                Value::Bool(match op {
+                    BinOp::Lt => ordering == Some(Ordering::Less),
+                    BinOp::Le => matches!(ordering, Some(Ordering::Less | Ordering::Equal)),
+                    BinOp::Gt => ordering == Some(Ordering::Greater),
+                    _ => matches!(ordering, Some(Ordering::Greater | Ordering::Equal)),
+                })
+            }
+            BinOp::In | BinOp::NotIn => {
+                let found = match &r {
+                    Value::List(items) => items.iter().any(|i| i.equals(&l)),
+                    _ => false,
+                };
+                Value::Bool(found == (op == BinOp::In))
+            }
+            _ => return arithmetic(op, l, r),
+        })
+    }
+
+    /// The entries of a collection in iteration order: id-keyed objects by ascending numeric id,
+    /// name-keyed maps and lists as given; an absent collection has none.
+    pub(crate) fn iterate_source(&mut self, source: &'a Expr, element: SourceType) -> Result<Vec<(Option<&'a str>, Value<'a>)>, Fault> {
+        let keyed_by_id = matches!(source, Expr::Field { ty: SourceType::Keyed, .. } | Expr::Index { ty: SourceType::Keyed, .. });
+        match self.eval(source)? {
+            Value::Absent => Ok(Vec::new()),
+            Value::List(items) => Ok(items.iter().map(|v| (None, v.clone())).collect()),
+            Value::Json(Json::Array(items)) => items.iter().map(|j| Ok((None, read(Some(j), element, Presence::Required, "entry")?))).collect(),
+            Value::Json(Json::Object(map)) => {
+                let mut entries: Vec<(&'a String, &'a Json)> = map.iter().collect();
+                if keyed_by_id {
+                    // Ids of different lengths sort as numbers: "9" before "10".
+                    if let Some((bad, _)) = entries.iter().find(|(k, _)| k.is_empty() || !k.bytes().all(|b| b.is_ascii_digit())) {
+                        return Err(hard(format!("key {bad:?} is not an id")));
+                    }
+                    entries.sort_by(|(a, _), (b, _)| {
+                        let (a, b) = (a.trim_start_matches('0'), b.trim_start_matches('0'));
+                        a.len().cmp(&b.len()).then_with(|| a.cmp(b))
+                    });
+                }
+                entries.into_iter().map(|(k, j)| Ok((Some(k.as_str()), read(Some(j), element, Presence::Required, k)?))).collect()
+            }
+            _ => Err(hard("iterating over something that is not a collection".into())),
+        }
+    }
+}
+
+pub(crate) fn hard(message: String) -> Fault {
+    Fault::Hard(validation(None, message))
+}
+
+fn shown(value: &Value) -> String {
+    match value.to_text() {
+        Some(t) => format!("{t:?}"),
+        None => "this value".into(),
+    }
+}
+
+fn arithmetic<'a>(op: BinOp, l: Value<'a>, r: Value<'a>) -> Eval<'a> {
+    let overflow = || hard("arithmetic overflow".into());
+    Ok(match (l, r) {
+        (Value::Absent, _) | (_, Value::Absent) => Value::Absent,
+        (Value::Str(a), Value::Str(b)) if op == BinOp::Add => Value::Str(Cow::Owned(format!("{a}{b}"))),
+        (Value::Int(a), Value::Int(b)) if op != BinOp::Div => Value::Int(
+            match op {
+                BinOp::Add => a.checked_add(b),
+                BinOp::Sub => a.checked_sub(b),
+                _ => a.checked_mul(b),
+            }
+            .ok_or_else(overflow)?,
+        ),
+        (l, r) => {
+            let (Some(a), Some(b)) = (as_decimal(&l), as_decimal(&r)) else {
+                return Err(hard("arithmetic on values that are not numbers".into()));
+            };
+            Value::Dec(match op {
+                BinOp::Add => a.checked_add(b).ok_or_else(overflow)?,
+                BinOp::Sub => a.checked_sub(b).ok_or_else(overflow)?,
+                BinOp::Mul => a.checked_mul(b).ok_or_else(overflow)?,
+                _ => {
+                    if b.is_zero() {
+                        return Err(Fault::Soft("division by zero".into()));
+                    }
+                    a.checked_div(b).ok_or_else(overflow)?
+                }
+            })
+        }
+    })
+}
+
+pub(crate) fn as_decimal(value: &Value) -> Option<Decimal> {
+    match value {
+        Value::Int(n) => Some(Decimal::from(*n)),
+        Value::Dec(d) => Some(*d),
+        _ => None,
+    }
+}
+
+/// Reads an input JSON value as its source type; a value of the wrong shape fails the record.
+pub(crate) fn read<'a>(found: Option<&'a Json>, ty: SourceType, presence: Presence, name: &str) -> Eval<'a> {
+    let value = match (found, presence) {
+        (None, Presence::Required) => return Err(hard(format!("required field `{name}` is missing"))),
+        (None, _) => return Ok(Value::Absent),
+        (Some(Json::Null), Presence::Nullable) => return Ok(Value::Absent),
+        (Some(Json::Null), _) => return Err(hard(format!("`{name}` is null"))),
+        (Some(v), _) => v,
+    };
+    let wrong = |what: &str| Err(hard(format!("`{name}`: {} is not {what}", describe(value))));
+    match ty {
+        SourceType::String => match value {
+            Json::String(s) => Ok(Value::Str(Cow::Borrowed(s))),
+            _ => wrong("text"),
+        },
+        SourceType::DecimalText => match value {
+            Json::String(s) => parse_decimal(s).map(Value::Dec).map_or_else(|| wrong("a decimal"), Ok),
+            _ => wrong("a decimal in text"),
+        },
+        SourceType::Decimal => match value {
+            Json::Number(n) => parse_decimal(n.as_str()).map(Value::Dec).map_or_else(|| wrong("a decimal"), Ok),
+            _ => wrong("a number"),
+        },
+        SourceType::Int => match value {
+            Json::Number(n) => n.as_str().parse::<i64>().map(Value::Int).map_or_else(|_| wrong("an integer"), Ok),
+            _ => wrong("an integer"),
+        },
+        SourceType::Bool => match value {
+            Json::Bool(b) => Ok(Value::Bool(*b)),
+            _ => wrong("true or false"),
+        },
+        SourceType::Date => match value {
+            Json::String(s) => Date::parse(s).map(Value::Date).map_or_else(|| wrong("a date (YYYY-MM-DD)"), Ok),
+            _ => wrong("a date"),
+        },
+        SourceType::DateTime => match value {
+            Json::String(s) => DateTime::parse(s).map(Value::DateTime).map_or_else(|| wrong("a date-time with an offset"), Ok),
+            _ => wrong("a date-time"),
+        },
+        SourceType::Record | SourceType::Keyed | SourceType::Map => match value {
+            Json::Object(_) => Ok(Value::Json(value)),
+            _ => wrong("an object"),
+        },
+        SourceType::List => match value {
+            Json::Array(_) => Ok(Value::Json(value)),
+            _ => wrong("an array"),
+        },
+        SourceType::Json => Ok(Value::Json(value)),
+    }
+}
+
+fn describe(value: &Json) -> String {
+    let text = value.to_string();
+    if text.chars().count() > 40 {
+        format!("{}...", text.chars().take(37).collect::<String>())
+    } else {
+        text
+    }
+}
+
+pub(crate) fn const_value(c: &Const) -> Value<'static> {
+    super::const_value(c)
+}

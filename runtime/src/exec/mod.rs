@@ -1,0 +1,294 @@
+//! The executor: runs a program over one input record and returns the document it writes, the fact
+//! that it skipped the record on purpose, or why the record failed.
+//!
+//! Failures have classes (DESIGN.md section 5): a value that does not match its source type, a `!` on a
+//! missing value, a `require`, an over-long key -> `validation`; a miss on a required lookup ->
+//! `business`. Nothing in here panics on input: every input-dependent path returns a failure.
+
+mod builtins;
+mod eval;
+
+use std::collections::HashMap;
+use std::rc::Rc;
+
+use rust_decimal::Decimal;
+use serde_json::Value as Json;
+
+use crate::ir::{Const, FieldKind, Program, Stmt, ValueType};
+use crate::value::{format_decimal, places, Date, DateTime, Value};
+
+/// The most entries one target list holds (positions are 1..=MAX_POSITION): the checker relies on it to
+/// prove `i * 16384` fits GP's int32 line sequence.
+pub const MAX_POSITION: usize = 32_767;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Class {
+    /// The record itself is wrong: park it at once.
+    Validation,
+    /// Something the record refers to is missing (a cross-reference): park for review.
+    Business,
+}
+
+impl Class {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Class::Validation => "validation",
+            Class::Business => "business",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    pub class: Class,
+    /// The target field being written when it failed (`taSopLineIvcInsert.XTNDPRCE`).
+    pub field: Option<String>,
+    pub message: String,
+}
+
+/// A value written to a target field, owned by the output document.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Scalar {
+    Str(String),
+    Int(i64),
+    Dec(Decimal),
+    Bool(bool),
+    Date(Date),
+    DateTime(DateTime),
+    Json(Json),
+}
+
+/// One node of the output: its fields in layout order, `Empty` where nothing was written.
+#[derive(Debug, Clone, PartialEq)]
+pub struct OutNode {
+    pub node: u32,
+    pub fields: Vec<Out>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Out {
+    Empty,
+    Scalar(Scalar),
+    Node(OutNode),
+    List(Vec<OutNode>),
+}
+
+#[derive(Debug)]
+pub enum Outcome {
+    Written { key: String, document: OutNode },
+    Skipped { key: String },
+    Failed { key: Option<String>, failure: Failure },
+}
+
+/// Params and lookups, resolved once for every record of a run.
+pub struct Env<'p> {
+    pub program: &'p Program,
+    params: Vec<Value<'static>>,
+    /// Keyed by the key's text; `None` where an optional lookup was not supplied.
+    lookups: Vec<Option<HashMap<String, Value<'static>>>>,
+}
+
+impl<'p> Env<'p> {
+    /// `params` by position (already typed, see [`crate::env`]); `lookups` by position.
+    pub fn new(program: &'p Program, params: Vec<Value<'static>>, lookups: Vec<Option<HashMap<String, Value<'static>>>>) -> Self {
+        Env { program, params, lookups }
+    }
+
+    /// Runs the program on one record. `key` is the record's key in an id-keyed envelope, if any.
+    pub fn run<'a>(&'a self, input: &'a Json) -> Outcome {
+        let mut machine = eval::Machine::new(self, input);
+        let key = match machine.eval(&self.program.key) {
+            Ok(value) => match value.to_text() {
+                Some(key) => key,
+                None => return Outcome::Failed { key: None, failure: validation(None, "the record has no key".into()) },
+            },
+            Err(fault) => return Outcome::Failed { key: None, failure: fault.into_failure(None) },
+        };
+        let mut root = OutNode::empty(self.program, 0);
+        match machine.stmts(&self.program.body, &mut root) {
+            Ok(Flow::Continue) => Outcome::Written { key, document: root },
+            Ok(Flow::Skip) => Outcome::Skipped { key },
+            Err(failure) => Outcome::Failed { key: Some(key), failure },
+        }
+    }
+}
+
+pub(crate) fn validation(field: Option<String>, message: String) -> Failure {
+    Failure { class: Class::Validation, field, message }
+}
+
+impl OutNode {
+    fn empty(program: &Program, node: u32) -> OutNode {
+        let fields = program.target.nodes[node as usize].fields.iter().map(|_| Out::Empty).collect();
+        OutNode { node, fields }
+    }
+}
+
+/// Whether statements ran to the end or the record is skipped.
+#[derive(Debug, PartialEq, Eq)]
+pub(crate) enum Flow {
+    Continue,
+    Skip,
+}
+
+/// Why an expression has no value: `Soft` failures (a parse, a division by zero, a table miss) are
+/// what `??` catches; `Hard` ones fail the record whatever surrounds them.
+#[derive(Debug)]
+pub(crate) enum Fault {
+    Soft(String),
+    Hard(Failure),
+}
+
+impl Fault {
+    pub(crate) fn into_failure(self, field: Option<String>) -> Failure {
+        match self {
+            Fault::Soft(message) => validation(field, message),
+            Fault::Hard(mut failure) => {
+                if failure.field.is_none() {
+                    failure.field = field;
+                }
+                failure
+            }
+        }
+    }
+}
+
+impl<'a> eval::Machine<'a> {
+    pub(crate) fn stmts(&mut self, stmts: &'a [Stmt], node: &mut OutNode) -> Result<Flow, Failure> {
+        let program = self.env.program;
+        for stmt in stmts {
+            match stmt {
+                Stmt::Let { slot, value } => {
+                    // A let that fails softly holds the failure until something reads it... which the
+                    // checker guarantees is handled; here it is simply the value or its absence.
+                    let v = self.eval(value).map_err(|f| f.into_failure(None))?;
+                    self.set_local(*slot, v);
+                }
+                Stmt::Require { condition, message } => match self.eval(condition).map_err(|f| f.into_failure(None))? {
+                    Value::Bool(true) => {}
+                    _ => return Err(validation(None, message.clone())),
+                },
+                Stmt::Skip { condition } => {
+                    if let Value::Bool(true) = self.eval(condition).map_err(|f| f.into_failure(None))? {
+                        return Ok(Flow::Skip);
+                    }
+                }
+                Stmt::Set { field, value } => {
+                    let layout = &program.target.nodes[node.node as usize];
+                    let target = &layout.fields[*field as usize];
+                    let path = format!("{}.{}", layout.name, target.name);
+                    let v = self.eval(value).map_err(|f| f.into_failure(Some(path.clone())))?;
+                    node.fields[*field as usize] = match to_scalar(v, &target.kind, &path)? {
+                        Some(scalar) => Out::Scalar(scalar),
+                        None => Out::Empty,
+                    };
+                }
+                Stmt::Node { field, body } => {
+                    let FieldKind::Node { node: child } = program.target.nodes[node.node as usize].fields[*field as usize].kind else {
+                        unreachable!("validated at load")
+                    };
+                    let mut out = OutNode::empty(program, child);
+                    if self.stmts(body, &mut out)? == Flow::Skip {
+                        return Ok(Flow::Skip);
+                    }
+                    node.fields[*field as usize] = Out::Node(out);
+                }
+                Stmt::For { field, item, index, key, source, element, filter, body } => {
+                    let FieldKind::List { node: child, .. } = program.target.nodes[node.node as usize].fields[*field as usize].kind else {
+                        unreachable!("validated at load")
+                    };
+                    let entries = self.iterate_source(source, *element).map_err(|f| f.into_failure(None))?;
+                    for (entry_key, element) in entries {
+                        self.set_local(*item, element);
+                        if let Some(k) = key {
+                            self.set_local(*k, entry_key.map(|k| Value::Str(k.into())).unwrap_or(Value::Absent));
+                        }
+                        if let Some(filter) = filter {
+                            if !matches!(self.eval(filter).map_err(|f| f.into_failure(None))?, Value::Bool(true)) {
+                                continue;
+                            }
+                        }
+                        let list = match &mut node.fields[*field as usize] {
+                            Out::List(list) => list,
+                            slot => {
+                                *slot = Out::List(Vec::new());
+                                let Out::List(list) = slot else { unreachable!() };
+                                list
+                            }
+                        };
+                        if list.len() >= MAX_POSITION {
+                            let name = &program.target.nodes[node.node as usize].fields[*field as usize].name;
+                            return Err(validation(Some(name.clone()), format!("more than {MAX_POSITION} entries in {name}")));
+                        }
+                        if let Some(i) = index {
+                            self.set_local(*i, Value::Int(list.len() as i64 + 1));
+                        }
+                        let mut out = OutNode::empty(program, child);
+                        if self.stmts(body, &mut out)? == Flow::Skip {
+                            return Ok(Flow::Skip);
+                        }
+                        if let Out::List(list) = &mut node.fields[*field as usize] {
+                            list.push(out);
+                        }
+                    }
+                }
+            }
+        }
+        Ok(Flow::Continue)
+    }
+}
+
+/// The value written to a field, checked against what the field holds.
+fn to_scalar(value: Value, kind: &FieldKind, path: &str) -> Result<Option<Scalar>, Failure> {
+    let FieldKind::Value { ty, required, length, scale, key } = kind else { unreachable!("validated at load") };
+    let fail = |message: String| Err(validation(Some(path.to_string()), message));
+    let scalar = match (ty, value) {
+        (_, Value::Absent) => {
+            if *required {
+                return fail(format!("{path} is required and has no value"));
+            }
+            return Ok(None);
+        }
+        (ValueType::String, Value::Str(s)) => {
+            let count = s.chars().count();
+            if let Some(max) = length {
+                if count > *max as usize {
+                    let what = if *key { "key" } else { "text" };
+                    return fail(format!("the {what} {s:?} is {count} characters; {path} holds {max}"));
+                }
+            }
+            Scalar::Str(s.into_owned())
+        }
+        (ValueType::Decimal | ValueType::DecimalText, Value::Int(n)) => Scalar::Dec(Decimal::from(n)),
+        (ValueType::Decimal | ValueType::DecimalText, Value::Dec(d)) => {
+            if let Some(scale) = scale {
+                if places(&d) > *scale {
+                    return fail(format!("{} has {} decimal places; {path} stores {scale}", format_decimal(&d), places(&d)));
+                }
+            }
+            Scalar::Dec(d)
+        }
+        (ValueType::Int, Value::Int(n)) => Scalar::Int(n),
+        (ValueType::Bool, Value::Bool(b)) => Scalar::Bool(b),
+        (ValueType::Date, Value::Date(d)) => Scalar::Date(d),
+        (ValueType::DateTime, Value::DateTime(d)) => Scalar::DateTime(d),
+        (ValueType::Json, Value::Json(j)) => Scalar::Json(j.clone()),
+        (ValueType::Json | ValueType::String, other) => match other.to_text() {
+            Some(text) => Scalar::Str(text),
+            None => return fail(format!("{path} cannot hold this value")),
+        },
+        (ty, other) => return fail(format!("{path} holds {ty:?} values, not {other:?}")),
+    };
+    Ok(Some(scalar))
+}
+
+/// Turns a constant of the IR into a value.
+pub fn const_value(c: &Const) -> Value<'static> {
+    match c {
+        Const::Str(s) => Value::Str(s.clone().into()),
+        Const::Int(n) => Value::Int(*n),
+        Const::Dec(d) => crate::value::parse_decimal(d).map(Value::Dec).unwrap_or(Value::Absent),
+        Const::Bool(b) => Value::Bool(*b),
+        Const::List(items) => Value::List(Rc::new(items.iter().map(const_value).collect())),
+    }
+}
