@@ -375,19 +375,25 @@ fn build(pair: P) -> Result<Built, TooDeep> {
             }
             node(ExprKind::Match { scrutinee: Box::new(scrutinee.expr), arms }, sp, depth)
         }
-        Rule::list_literal => {
-            let (items, depth) = all(children(pair))?;
-            node(ExprKind::List(items), sp, depth)
-        }
-        Rule::comprehension => {
+        Rule::list_or_comprehension => {
             let mut parts = children(pair);
-            let value = build(parts.next().unwrap())?;
-            let item = ident(parts.next().unwrap());
-            let source = build(parts.next().unwrap())?;
-            let filter = parts.next().map(|w| build(children(w).next().unwrap())).transpose()?;
-            let depth = value.depth.max(source.depth).max(filter.as_ref().map_or(0, |f| f.depth));
+            let Some(first) = parts.next() else { return node(ExprKind::List(Vec::new()), sp, 0) };
+            let first = build(first)?;
+            let rest = parts.next().expect("a list rest or a comprehension follows the first item");
+            if rest.as_rule() == Rule::list_rest {
+                let (more, depth) = all(children(rest))?;
+                let depth = depth.max(first.depth);
+                let mut items = vec![first.expr];
+                items.extend(more);
+                return node(ExprKind::List(items), sp, depth);
+            }
+            let mut inner = children(rest);
+            let item = ident(inner.next().unwrap());
+            let source = build(inner.next().unwrap())?;
+            let filter = inner.next().map(|w| build(children(w).next().unwrap())).transpose()?;
+            let depth = first.depth.max(source.depth).max(filter.as_ref().map_or(0, |f| f.depth));
             let kind = ExprKind::Comprehension {
-                value: Box::new(value.expr),
+                value: Box::new(first.expr),
                 item,
                 source: Box::new(source.expr),
                 filter: filter.map(|f| Box::new(f.expr)),
