@@ -97,10 +97,22 @@ fn check_files_here(files: &[PathBuf], registry: &Registry) -> Report {
 /// Checks a mapping and, when it has no errors, lowers it to the IR. The report carries every
 /// diagnostic either way (warnings do not stop a build).
 pub fn build_file(path: &Path, registry: &Registry) -> (Report, Option<Result<maprun::ir::Program, String>>) {
+    build(path, None, registry)
+}
+
+/// [`build_file`] for text that is not on disk.
+pub fn build_text(path: &Path, text: &str, registry: &Registry) -> (Report, Option<Result<maprun::ir::Program, String>>) {
+    build(path, Some(text), registry)
+}
+
+fn build(path: &Path, text: Option<&str>, registry: &Registry) -> (Report, Option<Result<maprun::ir::Program, String>>) {
     on_big_stack(|| {
         let mut loader = Loader::default();
         let mut diagnostics = Vec::new();
-        let unit = loader.unit(path, &mut diagnostics);
+        let unit = match text {
+            Some(text) => loader.unit_from_text(path, text.to_string(), &mut diagnostics),
+            None => loader.unit(path, &mut diagnostics),
+        };
         let mut program = None;
         if let Some(unit) = unit {
             let (found, resolutions) = crate::check::check_unit_resolved(&unit, &loader.files, registry);

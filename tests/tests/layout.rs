@@ -23,3 +23,18 @@ fn dependencies_point_one_way() {
     sandbox.sort();
     assert_eq!(sandbox, ["mapc", "maprun"]);
 }
+
+#[test]
+fn the_runtime_links_no_parser_or_diagnostic_renderer() {
+    let output = Command::new(env!("CARGO"))
+        .args(["tree", "-p", "maprun", "-e", "normal", "--prefix", "none", "--offline"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("cargo tree runs");
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let tree = String::from_utf8_lossy(&output.stdout);
+    assert!(tree.lines().any(|l| l.starts_with("rust_decimal ")), "the tree lists the runtime's dependencies:\n{tree}");
+    for forbidden in ["pest", "codespan-reporting", "miette", "mapc "] {
+        assert!(!tree.lines().any(|l| l.starts_with(forbidden)), "maprun depends on {forbidden}:\n{tree}");
+    }
+}
