@@ -250,3 +250,36 @@ fn the_readme_example_order_is_a_valid_brightpearl_order() {
     let violations = mapc::schema::validate::validate(&registry, &ty, &value["response"]).unwrap();
     assert!(violations.is_empty(), "{violations:?}");
 }
+
+#[test]
+fn brightpearl_targets_are_written_as_json_lines_and_skips_are_counted() {
+    let dir = tempfile::tempdir().unwrap();
+    let map = dir.path().join("order_status.map");
+    std::fs::write(
+        &map,
+        "mapping order_status from gp.SopDocumentStatus to brightpearl.OrderStatusUpdateRequest\n\
+         key SOPNUMBE\n\
+         table statuses { 0 => 4, 1 => 5 }\n\
+         skip if VOIDSTTS == 1\n\
+         statuses(POSTED) -> orderStatusId\n\
+         orderNote {\n    \"Posted in GP as \" + SOPNUMBE + \" for \" + text(DOCAMNT) -> text\n    false -> isPublic\n}\n",
+    )
+    .unwrap();
+    let mir = dir.path().join("order_status.mir");
+    let built = Command::new(binary("mapc", "mapc")).arg("build").arg(&map).arg("-o").arg(&mir).output().unwrap();
+    assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
+    let row = |number: &str, posted: i64, void: i64| {
+        format!(
+            "{{\"SOPTYPE\":3,\"SOPNUMBE\":\"{number}\",\"ORIGTYPE\":0,\"ORIGNUMB\":\"\",\"DOCID\":\"STDINV\",\"DOCDATE\":\"2026-11-20\",\
+             \"CUSTNMBR\":\"C1\",\"CSTPONBR\":\"\",\"DOCAMNT\":94.66000,\"VOIDSTTS\":{void},\"MODIFDT\":\"2026-11-21\",\"POSTED\":{posted}}}\n"
+        )
+    };
+    let input = format!("{}{}{}", row("BP1", 1, 0), row("BP2", 0, 1), row("BP3", 0, 0));
+    let output = apply(&mir, &["--input", "-"], Some(&input));
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    let lines: Vec<Value> = String::from_utf8(output.stdout.clone()).unwrap().lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0].to_string(), r#"{"orderStatusId":5,"orderNote":{"text":"Posted in GP as BP1 for 94.66","isPublic":false}}"#);
+    assert_eq!(lines[1]["orderStatusId"], 4);
+    assert_eq!(summary(&output), (2, 0, 1));
+}

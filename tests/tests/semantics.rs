@@ -210,3 +210,28 @@ fn failures_have_their_classes() {
     assert_eq!(class, Class::Validation, "an over-long key fails, never cut");
     assert!(message.contains("21"), "{message}");
 }
+
+#[test]
+fn a_document_of_several_mappings_keeps_econnect_type_order() {
+    let customer = compile(
+        "mapping customer from brightpearl.Contact to econnect.RMCustomerMasterType\nkey contactId\n\
+         taUpdateCreateCustomerRcd {\n  \"C\" + text(contactId) -> CUSTNMBR\n  truncate(firstName + \" \" + lastName, 64) -> CUSTNAME\n}\n",
+    );
+    let order_program = compile(LINES);
+    let contact = json!({"contactId": 200, "firstName": "Ann", "lastName": "Lee & Co"});
+    let order_record = order(json!({"orderRows": {"1": row("1", "0", "A")}}));
+    let Outcome::Written { document: c, .. } = run(&customer, &contact) else { panic!() };
+    let Outcome::Written { document: o, .. } = run(&order_program, &order_record) else { panic!() };
+    let xml = maprun::writers::econnect::combined_document(&[(&order_program, &o), (&customer, &c)], Default::default()).unwrap();
+    let (customer_at, order_at) = (xml.find("<RMCustomerMasterType>").unwrap(), xml.find("<SOPTransactionType>").unwrap());
+    assert!(customer_at < order_at, "RMCustomerMasterType comes before SOPTransactionType in eConnectType:\n{xml}");
+    assert!(xml.contains("<CUSTNAME>Ann Lee &amp; Co</CUSTNAME>"));
+    if let Some(shared) = e2e::shared("the combined document against the XSD") {
+        if e2e::xmllint() {
+            let dir = tempfile::tempdir().unwrap();
+            let path = dir.path().join("combined.xml");
+            std::fs::write(&path, &xml).unwrap();
+            e2e::validate_against_xsd(&path, &shared).unwrap();
+        }
+    }
+}

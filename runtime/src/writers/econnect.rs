@@ -26,6 +26,19 @@ pub fn document(program: &Program, root: &OutNode, options: XmlOptions) -> Resul
     Ok(out)
 }
 
+/// A document holding the transactions of several mappings (a customer and the order that needs it),
+/// written in eConnect's `eConnectType` order whatever order they are given in.
+pub fn combined_document(parts: &[(&Program, &OutNode)], options: XmlOptions) -> Result<String, Failure> {
+    let mut ordered: Vec<&(&Program, &OutNode)> = parts.iter().collect();
+    ordered.sort_by_key(|(program, _)| program.target.document_position.unwrap_or(u32::MAX));
+    let mut out = String::from(DOCUMENT_START);
+    for (program, root) in ordered {
+        transaction(program, root, options, &mut out)?;
+    }
+    out.push_str(DOCUMENT_END);
+    Ok(out)
+}
+
 /// One transaction (`<SOPTransactionType>...`), appended to `out` only if all of it can be written.
 pub fn transaction(program: &Program, root: &OutNode, options: XmlOptions, out: &mut String) -> Result<(), Failure> {
     let mut text = String::new();
