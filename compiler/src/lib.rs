@@ -12,3 +12,4 @@ pub mod check;
 pub mod resolve;
 pub mod driver;
 pub mod lower;
+pub mod testing;

@@ -222,8 +222,8 @@ impl Lowerer<'_> {
                     let slot = self.bind(&name.name, schema);
                     out.push(ir::Stmt::Let { slot, value });
                 }
-                Stmt::Require { condition, message, .. } => {
-                    out.push(ir::Stmt::Require { condition: self.expr(condition), message: message.value.clone() });
+                Stmt::Require { condition, business, message, .. } => {
+                    out.push(ir::Stmt::Require { condition: self.expr(condition), business: *business, message: message.value.clone() });
                 }
                 Stmt::Skip { condition, .. } => out.push(ir::Stmt::Skip { condition: self.expr(condition) }),
                 Stmt::Assign { value, target, .. } => {

@@ -27,6 +27,17 @@ enum Command {
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
     },
+    /// Run mapping test cases (tests/<mapping>/<case>.yaml).
+    Test {
+        /// Mapping folders, .map files or case files. Default: mappings/
+        paths: Vec<PathBuf>,
+        /// Only the cases whose <mapping>/<case> contains this text.
+        #[arg(long)]
+        filter: Option<String>,
+        /// Rewrite the expected output files of the cases run.
+        #[arg(long)]
+        update: bool,
+    },
     /// Compile a checked mapping to IR (.mir).
     Build {
         file: PathBuf,
@@ -127,6 +138,28 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 Format::Github => print!("{}", diagnostics::render_github(&report.files, &report.diagnostics)),
             }
             return Ok(if report.errors() > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS });
+        }
+        Command::Test { paths, filter, update } => {
+            let registry = registry(cli.schemas)?;
+            let paths = if paths.is_empty() { vec![PathBuf::from("mappings")] } else { paths };
+            let options = mapc::testing::Options { filter: filter.as_deref(), update };
+            let results = match mapc::testing::run(&paths, &registry, &options) {
+                Ok(results) => results,
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    return Ok(ExitCode::from(2));
+                }
+            };
+            let failed = results.iter().filter(|r| r.failure.is_some()).count();
+            for result in &results {
+                match &result.failure {
+                    None => println!("ok    {}", result.name),
+                    Some(reason) => println!("FAIL  {}
+      {}", result.name, reason.replace('\n', "\n      ")),
+                }
+            }
+            println!("{} passed, {failed} failed", results.len() - failed);
+            return Ok(if failed > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS });
         }
         Command::Build { file, out } => {
             use std::io::IsTerminal;

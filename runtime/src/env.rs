@@ -8,8 +8,24 @@ use crate::exec::{const_value, Env};
 use crate::ir::{BaseType, Const, DeclaredType, Program};
 use crate::value::{parse_decimal, Date, DateTime, Value};
 
+/// Where a lookup's entries come from: a file named on the command line, or text in hand (a test case).
+#[derive(Debug, Clone)]
+pub enum LookupSource {
+    File(String),
+    Text(String),
+}
+
+impl std::fmt::Display for LookupSource {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            LookupSource::File(path) => f.write_str(path),
+            LookupSource::Text(_) => f.write_str("the given entries"),
+        }
+    }
+}
+
 /// Builds the environment from `--param NAME=VALUE` and `--lookup NAME=FILE` arguments.
-pub fn build<'p>(program: &'p Program, params: &[(String, String)], lookups: &[(String, String)]) -> Result<Env<'p>, String> {
+pub fn build<'p>(program: &'p Program, params: &[(String, String)], lookups: &[(String, LookupSource)]) -> Result<Env<'p>, String> {
     for (name, _) in params {
         if !program.params.iter().any(|p| &p.name == name) {
             let known: Vec<&str> = program.params.iter().map(|p| p.name.as_str()).collect();
@@ -39,9 +55,12 @@ pub fn build<'p>(program: &'p Program, params: &[(String, String)], lookups: &[(
     let mut tables = Vec::new();
     for lookup in &program.lookups {
         match lookups.iter().rev().find(|(n, _)| *n == lookup.name) {
-            Some((_, path)) => {
-                let text = std::fs::read_to_string(path).map_err(|e| format!("--lookup {}: {path}: {e}", lookup.name))?;
-                let entries = parse_lookup(&lookup.key, &lookup.value, &text).map_err(|e| format!("--lookup {}: {path}: {e}", lookup.name))?;
+            Some((_, source)) => {
+                let text = match source {
+                    LookupSource::File(path) => std::fs::read_to_string(path).map_err(|e| format!("--lookup {}: {path}: {e}", lookup.name))?,
+                    LookupSource::Text(text) => text.clone(),
+                };
+                let entries = parse_lookup(&lookup.key, &lookup.value, &text).map_err(|e| format!("--lookup {}: {source}: {e}", lookup.name))?;
                 tables.push(Some(entries));
             }
             None if lookup.optional => tables.push(None),

@@ -389,6 +389,9 @@ pub enum Stmt {
     },
     Require {
         condition: Expr,
+        /// Fails the record as a business failure rather than a validation failure.
+        #[serde(default, skip_serializing_if = "is_false")]
+        business: bool,
         message: String,
     },
     /// The record is skipped on purpose when the condition holds.

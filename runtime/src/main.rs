@@ -111,7 +111,9 @@ fn pairs(args: &[String], flag: &str) -> Result<Vec<(String, String)>, String> {
 fn apply(program_path: &Path, input: &str, params: &[String], lookups: &[String], out_dir: Option<&Path>, options: XmlOptions) -> Result<Summary, String> {
     let text = std::fs::read_to_string(program_path).map_err(|e| format!("{}: {e}", program_path.display()))?;
     let program = Program::from_json(&text).map_err(|e| format!("{}: {e}", program_path.display()))?;
-    let env = maprun::env::build(&program, &pairs(params, "--param")?, &pairs(lookups, "--lookup")?)?;
+    let lookups: Vec<(String, maprun::env::LookupSource)> =
+        pairs(lookups, "--lookup")?.into_iter().map(|(name, path)| (name, maprun::env::LookupSource::File(path))).collect();
+    let env = maprun::env::build(&program, &pairs(params, "--param")?, &lookups)?;
     let reader: Box<dyn BufRead> = if input == "-" {
         Box::new(BufReader::new(io::stdin().lock()))
     } else {

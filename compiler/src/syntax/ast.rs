@@ -147,7 +147,9 @@ pub struct TypeExpr {
 pub enum Stmt {
     Let { name: Ident, value: Expr, span: Span },
     For(ForStmt),
-    Require { condition: Expr, message: StrLit, span: Span },
+    /// `require COND else [business] "message"`: a failure parks the record, as a validation failure
+    /// or, with `business`, for review as a business decision.
+    Require { condition: Expr, business: bool, message: StrLit, span: Span },
     /// `skip if COND`: the record is left out on purpose (a payment authorisation, say).
     Skip { condition: Expr, span: Span },
     /// `taSopHdrIvcInsert { ... }`: writes a nested node.

@@ -245,6 +245,7 @@ fn rule_name(rule: Rule) -> &'static str {
         Rule::kw_to => "`to`",
         Rule::kw_in => "`in`",
         Rule::kw_else => "`else`",
+        Rule::business_kw => "`business`",
         Rule::optional_kw => "`optional`",
         Rule::table_arm | Rule::match_arm | Rule::patterns | Rule::pattern | Rule::wildcard => "a case (`\"value\" => ...` or `_ => ...`)",
         Rule::fn_param => "a parameter (`name: type`)",

@@ -156,7 +156,13 @@ fn statement(pair: P) -> Result<Stmt, TooDeep> {
         }
         Rule::require_stmt => {
             let mut parts = children(pair);
-            Stmt::Require { condition: expr(parts.next().unwrap())?, message: string(parts.next().unwrap()), span: sp }
+            let condition = expr(parts.next().unwrap())?;
+            let mut next = parts.next().unwrap();
+            let business = next.as_rule() == Rule::business_kw;
+            if business {
+                next = parts.next().unwrap();
+            }
+            Stmt::Require { condition, business, message: string(next), span: sp }
         }
         Rule::skip_stmt => Stmt::Skip { condition: expr(children(pair).next().unwrap())?, span: sp },
         Rule::node_stmt => {

@@ -164,9 +164,12 @@ impl<'a> eval::Machine<'a> {
                     let v = self.eval(value).map_err(|f| f.into_failure(None))?;
                     self.set_local(*slot, v);
                 }
-                Stmt::Require { condition, message } => match self.eval(condition).map_err(|f| f.into_failure(None))? {
+                Stmt::Require { condition, business, message } => match self.eval(condition).map_err(|f| f.into_failure(None))? {
                     Value::Bool(true) => {}
-                    _ => return Err(validation(None, message.clone())),
+                    _ => {
+                        let class = if *business { Class::Business } else { Class::Validation };
+                        return Err(Failure { class, field: None, message: message.clone() });
+                    }
                 },
                 Stmt::Skip { condition } => {
                     if let Value::Bool(true) = self.eval(condition).map_err(|f| f.into_failure(None))? {
