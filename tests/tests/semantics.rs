@@ -235,3 +235,12 @@ fn a_document_of_several_mappings_keeps_econnect_type_order() {
         }
     }
 }
+
+#[test]
+fn a_let_that_fails_fails_only_where_it_is_read_unhandled() {
+    let program = header("let amount = to_decimal(reference)\nround(amount ?? 0, 2) -> FREIGHT");
+    assert_eq!(field(&program, &order(json!({"reference": "not a number"})), "FREIGHT"), "0");
+    assert_eq!(field(&program, &order(json!({"reference": "12.345"})), "FREIGHT"), "12.35");
+    let program = header("let amount = to_decimal(reference)\nround(amount!, 2) -> FREIGHT");
+    assert!(matches!(run(&program, &order(json!({"reference": "x"}))), Outcome::Failed { .. }));
+}

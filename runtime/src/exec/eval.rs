@@ -16,22 +16,28 @@ pub(crate) type Eval<'a> = Result<Value<'a>, Fault>;
 pub(crate) struct Machine<'a> {
     pub(crate) env: &'a Env<'a>,
     input: &'a Json,
-    frame: Vec<Value<'a>>,
+    /// Locals; a `let` whose value failed softly holds the failure, raised again where it is read
+    /// (so `let x = to_decimal(s)` followed by `x ?? 0` behaves as `to_decimal(s) ?? 0`).
+    frame: Vec<Result<Value<'a>, String>>,
 }
 
 impl<'a> Machine<'a> {
     pub(crate) fn new(env: &'a Env<'a>, input: &'a Json) -> Self {
-        Machine { env, input, frame: vec![Value::Absent; env.program.locals as usize] }
+        Machine { env, input, frame: vec![Ok(Value::Absent); env.program.locals as usize] }
     }
 
     pub(crate) fn set_local(&mut self, slot: u32, value: Value<'a>) {
-        self.frame[slot as usize] = value;
+        self.frame[slot as usize] = Ok(value);
+    }
+
+    pub(crate) fn set_local_failed(&mut self, slot: u32, message: String) {
+        self.frame[slot as usize] = Err(message);
     }
 
     pub(crate) fn eval(&mut self, e: &'a Expr) -> Eval<'a> {
         match e {
             Expr::Const(c) => Ok(const_value(c)),
-            Expr::Local(slot) => Ok(self.frame[*slot as usize].clone()),
+            Expr::Local(slot) => self.frame[*slot as usize].clone().map_err(Fault::Soft),
             Expr::Param(p) => Ok(self.env.params[*p as usize].clone()),
             Expr::Input => Ok(Value::Json(self.input)),
             Expr::Field { of, name, ty, presence } => match self.eval(of)? {

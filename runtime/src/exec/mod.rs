@@ -158,12 +158,11 @@ impl<'a> eval::Machine<'a> {
         let program = self.env.program;
         for stmt in stmts {
             match stmt {
-                Stmt::Let { slot, value } => {
-                    // A let that fails softly holds the failure until something reads it... which the
-                    // checker guarantees is handled; here it is simply the value or its absence.
-                    let v = self.eval(value).map_err(|f| f.into_failure(None))?;
-                    self.set_local(*slot, v);
-                }
+                Stmt::Let { slot, value } => match self.eval(value) {
+                    Ok(v) => self.set_local(*slot, v),
+                    Err(Fault::Soft(message)) => self.set_local_failed(*slot, message),
+                    Err(hard) => return Err(hard.into_failure(None)),
+                },
                 Stmt::Require { condition, business, message } => match self.eval(condition).map_err(|f| f.into_failure(None))? {
                     Value::Bool(true) => {}
                     _ => {
