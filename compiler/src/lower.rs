@@ -38,7 +38,7 @@ pub fn lower(unit: &Unit, registry: &Registry, resolutions: &Resolutions) -> Res
     };
     lowerer.declarations(unit)?;
     let statements: Vec<&Stmt> = main.module.items.iter().filter_map(|i| if let Item::Stmt(s) = i { Some(s) } else { None }).collect();
-    lowerer.layout(&target.record, target_name.name.clone(), &[statements.clone()]);
+    lowerer.layout(&target.record, target_name.name.clone(), std::slice::from_ref(&statements));
     let key = main.module.items.iter().find_map(|i| if let Item::Key(k) = i { Some(k) } else { None }).ok_or("the mapping has no key")?;
     let key = lowerer.expr(&key.expr);
     let body = lowerer.stmts(&statements, 0);

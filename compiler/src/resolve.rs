@@ -81,16 +81,13 @@ impl Loader {
             if out.iter().any(|p| self.files.get(p.file).path == used.display().to_string()) {
                 continue;
             }
-            match self.parse_path(&used, Some((parsed.file, decl)), diagnostics) {
-                Ok(child) => {
-                    stack.push(key);
-                    self.collect_uses(&child, &used, stack, out, diagnostics);
-                    stack.pop();
-                    if !out.iter().any(|p| p.file == child.file) {
-                        out.push(child);
-                    }
+            if let Ok(child) = self.parse_path(&used, Some((parsed.file, decl)), diagnostics) {
+                stack.push(key);
+                self.collect_uses(&child, &used, stack, out, diagnostics);
+                stack.pop();
+                if !out.iter().any(|p| p.file == child.file) {
+                    out.push(child);
                 }
-                Err(()) => {}
             }
         }
     }

@@ -36,7 +36,7 @@ fn checker_cases() {
     insta::glob!("check/*.map", |path| {
         count += 1;
         let relative: PathBuf = path.strip_prefix(&root).unwrap_or(path).to_path_buf();
-        let report = check_files(&[relative.clone()], &registry);
+        let report = check_files(std::slice::from_ref(&relative), &registry);
         let mut actual: BTreeMap<(String, usize), Vec<String>> = BTreeMap::new();
         for d in &report.diagnostics {
             let (line, _) = report.files.line_column(d.primary.file, d.primary.span.start);

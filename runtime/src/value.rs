@@ -112,7 +112,7 @@ impl Date {
         let num = |s: &str| s.bytes().all(|c| c.is_ascii_digit()).then(|| s.parse::<u32>().ok()).flatten();
         let (year, month, day) = (num(&text[0..4])?, num(&text[5..7])?, num(&text[8..10])?);
         let date = Date { year: year as i32, month: month as u8, day: day as u8 };
-        (month >= 1 && month <= 12 && day >= 1 && day as u8 <= days_in_month(date.year, date.month)).then_some(date)
+        ((1..=12).contains(&month) && day >= 1 && day as u8 <= days_in_month(date.year, date.month)).then_some(date)
     }
 
     /// Days since 1970-01-01 (proleptic Gregorian).
