@@ -47,8 +47,8 @@ impl<R: BufRead> Iterator for Records<R> {
             if self.done {
                 return None;
             }
-            let mut line = String::new();
-            match self.reader.read_line(&mut line) {
+            let mut bytes = Vec::new();
+            match self.reader.read_until(b'\n', &mut bytes) {
                 Ok(0) => return None,
                 Ok(_) => self.line += 1,
                 Err(e) => {
@@ -56,6 +56,11 @@ impl<R: BufRead> Iterator for Records<R> {
                     return Some(Err(InputError { line: Some(self.line + 1), message: format!("cannot read the input: {e}") }));
                 }
             }
+            // A line that is not UTF-8 is one bad record, not the end of the stream.
+            let line = match String::from_utf8(bytes) {
+                Ok(line) => line,
+                Err(_) => return Some(Err(InputError { line: Some(self.line), message: "the line is not UTF-8 text".into() })),
+            };
             if line.trim().is_empty() {
                 continue;
             }
@@ -142,6 +147,13 @@ mod tests {
         assert_eq!(keys(r#"{"response":{"12":{"a":1},"9":{"a":2}}}"#), [Ok("12".into()), Ok("9".into())]);
         assert_eq!(keys(r#"{"response":{"journals":[{"id":3}]}}"#), [Ok("3".into())]);
         assert_eq!(keys("{\n  \"id\": 5\n}\n"), [Ok("5".into())], "one document over several lines");
+    }
+
+    #[test]
+    fn a_line_that_is_not_text_is_one_failure() {
+        let input: &[u8] = b"{\"id\":1}\n{\"id\":\"\xff\"}\n{\"id\":3}\n";
+        let got: Vec<bool> = records(input).map(|r| r.is_ok()).collect();
+        assert_eq!(got, [true, false, true]);
     }
 
     #[test]
