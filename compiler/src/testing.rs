@@ -161,15 +161,23 @@ fn run_case(program: &Program, path: &Path, options: &Options, validator: &XsdVa
         })
         .collect::<Result<_, String>>()?;
     let env: Env = maprun::env::build(program, &params, &lookups)?;
-    let outcome = env.run(&record);
+    // A record fails where `maprun apply` fails it: while mapping, or while its document is written.
+    let outcome = match env.run(&record) {
+        Outcome::Written { document, .. } => match render(program, &document) {
+            Ok(rendered) => Ran::Written(rendered),
+            Err(failure) => Ran::Failed(failure),
+        },
+        Outcome::Skipped { .. } => Ran::Skipped,
+        Outcome::Failed { failure, .. } => Ran::Failed(failure),
+    };
     let expect = &case.expect;
     let kinds = [expect.output.is_some() || !expect.asserts.is_empty(), expect.error.is_some(), expect.skip].iter().filter(|k| **k).count();
     if kinds != 1 {
         return Err("`expect` holds exactly one of: output and/or asserts, error, skip".into());
     }
     match outcome {
-        Outcome::Skipped { .. } if expect.skip => Ok(()),
-        Outcome::Failed { failure, .. } if expect.error.is_some() => {
+        Ran::Skipped if expect.skip => Ok(()),
+        Ran::Failed(failure) if expect.error.is_some() => {
             let wanted = expect.error.as_ref().unwrap();
             let mut problems = Vec::new();
             if failure.class.as_str() != wanted.class {
@@ -187,11 +195,7 @@ fn run_case(program: &Program, path: &Path, options: &Options, validator: &XsdVa
             }
             if problems.is_empty() { Ok(()) } else { Err(format!("the record failed, but with {}", problems.join("; "))) }
         }
-        Outcome::Written { document, .. } if kinds == 1 && expect.error.is_none() && !expect.skip => {
-            let rendered = match program.target.format {
-                Format::Econnect => econnect::document(program, &document, Default::default()).map_err(|f| format!("the document cannot be written: {}", f.message))?,
-                Format::Json => format!("{}\n", maprun::writers::json::body(program, &document)),
-            };
+        Ran::Written(rendered) if expect.error.is_none() && !expect.skip => {
             if program.target.format == Format::Econnect {
                 validator.check(&rendered)?;
             }
@@ -212,14 +216,29 @@ fn run_case(program: &Program, path: &Path, options: &Options, validator: &XsdVa
             }
             if problems.is_empty() { Ok(()) } else { Err(problems.join("\n")) }
         }
-        Outcome::Written { .. } => Err(format!("the record was written, but the case expects {}", if expect.skip { "a skip" } else { "a failure" })),
-        Outcome::Skipped { .. } => Err("the record was skipped".into()),
-        Outcome::Failed { key, failure } => Err(format!(
+        Ran::Written(_) => Err(format!("the record was written, but the case expects {}", if expect.skip { "a skip" } else { "a failure" })),
+        Ran::Skipped => Err("the record was skipped".into()),
+        Ran::Failed(failure) => Err(format!(
             "the record failed ({}{}): {}",
             failure.class.as_str(),
             failure.field.map(|f| format!(", {f}")).unwrap_or_default(),
-            if failure.message.is_empty() { format!("key {key:?}") } else { failure.message }
+            failure.message
         )),
+    }
+}
+
+/// What became of a case's record.
+enum Ran {
+    Written(String),
+    Skipped,
+    Failed(maprun::exec::Failure),
+}
+
+/// The document as `maprun apply` writes it (default code-page options).
+fn render(program: &Program, document: &maprun::exec::OutNode) -> Result<String, maprun::exec::Failure> {
+    match program.target.format {
+        Format::Econnect => econnect::document(program, document, Default::default()),
+        Format::Json => Ok(format!("{}\n", maprun::writers::json::body(program, document))),
     }
 }
 

@@ -181,7 +181,9 @@ fn files_that_are_not_mappings_are_errors_not_crashes() {
     std::fs::write(dir.path().join("latin1.map"), b"# caf\xe9\n").unwrap();
     std::fs::write(dir.path().join("huge.map"), "# padding\n".repeat(120_000)).unwrap();
     let text = sales_order();
-    std::fs::write(dir.path().join("truncated.map"), &text[..text.len() / 2]).unwrap();
+    // Cut just inside the header block: an unclosed brace, whatever the file's layout.
+    let cut = text.find("taSopHdrIvcInsert {").map(|i| i + "taSopHdrIvcInsert {".len()).unwrap_or(text.len() / 2);
+    std::fs::write(dir.path().join("truncated.map"), &text[..cut]).unwrap();
     std::fs::write(dir.path().join("nested.map"), format!("mapping x from brightpearl.Order to econnect.taSopHdrIvcInsert\nkey {}id{}\n", "(".repeat(5000), ")".repeat(5000))).unwrap();
     let output = check_in(dir.path(), &[".", "--format", "json"]);
     assert_eq!(output.status.code(), Some(1));

@@ -60,7 +60,10 @@ impl<'a> Machine<'a> {
                 read(found, *ty, Presence::Nullable, "entry")
             }
             Expr::Bang(inner) => match self.eval(inner) {
-                Ok(Value::Absent) => Err(hard("a value required with `!` is absent".into())),
+                Ok(Value::Absent) => Err(hard(match path_of(inner) {
+                    Some(path) => format!("`{path}` is required here (`!`) and is absent"),
+                    None => "a value required with `!` is absent".into(),
+                })),
                 Ok(v) => Ok(v),
                 Err(Fault::Soft(message)) => Err(hard(message)),
                 Err(hard) => Err(hard),
@@ -224,6 +227,18 @@ impl<'a> Machine<'a> {
             }
             _ => Err(hard("iterating over something that is not a collection".into())),
         }
+    }
+}
+
+/// The source path an expression reads (`parties.customer`), for messages.
+fn path_of(e: &Expr) -> Option<String> {
+    match e {
+        Expr::Field { of, name, .. } => Some(match path_of(of) {
+            Some(base) => format!("{base}.{name}"),
+            None => name.clone(),
+        }),
+        Expr::Index { of, .. } => path_of(of).map(|base| format!("{base}[...]")),
+        _ => None,
     }
 }
 

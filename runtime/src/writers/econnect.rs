@@ -55,8 +55,12 @@ fn element(program: &Program, name: &str, node: &OutNode, options: XmlOptions, d
         let inner = "  ".repeat(depth + 1);
         match (value, &field.kind) {
             (Out::Empty, _) => {}
-            (Out::Scalar(scalar), _) => {
-                let text = scalar_text(scalar, options, &format!("{}.{}", layout.name, field.name))?;
+            (Out::Scalar(scalar), kind) => {
+                // A key is never altered: a character GP cannot store fails the record instead of
+                // becoming `?`, which could make two keys one.
+                let key = matches!(kind, FieldKind::Value { key: true, .. });
+                let field_options = if key { XmlOptions { unmappable: Unmappable::Reject, ..options } } else { options };
+                let text = scalar_text(scalar, field_options, &format!("{}.{}", layout.name, field.name))?;
                 let _ = writeln!(out, "{inner}<{0}>{text}</{0}>", field.name);
             }
             (Out::Node(child), _) => element(program, &field.name, child, options, depth + 1, out)?,
