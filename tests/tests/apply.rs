@@ -283,3 +283,20 @@ fn brightpearl_targets_are_written_as_json_lines_and_skips_are_counted() {
     assert_eq!(lines[1]["orderStatusId"], 4);
     assert_eq!(summary(&output), (2, 0, 1));
 }
+
+#[test]
+fn every_standard_mapping_runs_with_no_params_or_lookups() {
+    let registry = mapc::schema::Registry::embedded();
+    let files = mapc::driver::mapping_files(&[workspace().join("mappings")]).unwrap();
+    let mut mappings = 0;
+    for file in files.iter().filter(|f| !f.components().any(|c| c.as_os_str() == "lib")) {
+        let (report, program) = mapc::driver::build_file(file, &registry);
+        let program = match program {
+            Some(Ok(program)) => program,
+            _ => panic!("{} does not build:\n{}", file.display(), mapc::diagnostics::render_human(&report.files, &report.diagnostics, false)),
+        };
+        maprun::env::build(&program, &[], &[]).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        mappings += 1;
+    }
+    assert!(mappings >= 5, "{mappings} mappings");
+}
