@@ -21,9 +21,18 @@ pub const MAX_NESTING: usize = 64;
 /// Parses one file. A syntax error is one diagnostic saying what was expected where.
 pub fn parse(file: FileId, text: &str) -> Result<Module, Diagnostic> {
     check_nesting(file, text)?;
-    // Records which literal tokens were tried, so an error can say "expected `)`".
-    pest::set_error_detail(true);
-    let mut pairs = Grammar::parse(Rule::file, text).map_err(|e| syntax_error(file, text, e))?;
+    let mut pairs = match Grammar::parse(Rule::file, text) {
+        Ok(pairs) => pairs,
+        Err(_) => {
+            // Parse again recording which literal tokens were tried, so the error can say
+            // "expected `)`". Only failing parses pay for that bookkeeping.
+            pest::set_error_detail(true);
+            let detailed = Grammar::parse(Rule::file, text).err();
+            pest::set_error_detail(false);
+            let error = detailed.expect("a text that failed to parse fails again");
+            return Err(syntax_error(file, text, error));
+        }
+    };
     let root = pairs.next().expect("the file rule always yields one pair");
     let mut module = tree::module(root).map_err(|span| {
         Diagnostic::new(&codes::SYNTAX, file, Span::new(span.start as usize, span.start as usize + 1), format!("this expression is nested more than {} levels deep", tree::MAX_EXPR_DEPTH))

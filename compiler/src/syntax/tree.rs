@@ -17,22 +17,38 @@ pub type TooDeep = Span;
 
 
 /// A pair's span, ending at its last token: pest lets a rule's span run over the whitespace and
-/// comments its last repetition skipped.
+/// comments its last repetition skipped, which are trimmed off here.
 fn span(pair: &P) -> Span {
     let start = pair.as_span().start();
-    let end = match pair.clone().into_inner().flatten().last() {
-        Some(last) => last.as_span().end(),
-        None => pair.as_span().end(),
-    };
-    // A closing bracket or quote after the last inner pair belongs to this one.
     let text = pair.as_str();
-    let tail = &text[end - start..];
-    let closing = tail.trim_end_matches(|c: char| c.is_whitespace());
-    let closing = match closing.find('#') {
-        Some(i) if !closing[..i].contains('"') => closing[..i].trim_end(),
-        _ => closing,
-    };
-    Span::new(start, end + closing.len())
+    let mut end = text.len();
+    loop {
+        let trimmed = text[..end].trim_end();
+        end = trimmed.len();
+        // A comment ends the text when the last line has a `#` outside a string.
+        let line_start = trimmed.rfind('\n').map_or(0, |i| i + 1);
+        match comment_start(&trimmed[line_start..]) {
+            Some(at) => end = line_start + at,
+            None => break,
+        }
+    }
+    Span::new(start, start + end)
+}
+
+/// Where a comment starts in one line of code, if it has one.
+fn comment_start(line: &str) -> Option<usize> {
+    let (mut in_string, mut escaped) = (false, false);
+    for (i, c) in line.char_indices() {
+        match (in_string, escaped, c) {
+            (true, true, _) => escaped = false,
+            (true, false, '\\') => escaped = true,
+            (true, false, '"') => in_string = false,
+            (false, _, '"') => in_string = true,
+            (false, _, '#') => return Some(i),
+            _ => {}
+        }
+    }
+    None
 }
 
 /// The children that carry meaning (keywords are dropped).
