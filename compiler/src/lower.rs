@@ -35,6 +35,7 @@ pub fn lower(unit: &Unit, registry: &Registry, resolutions: &Resolutions) -> Res
         next_slot: 0,
         nodes: Vec::new(),
         node_fields: Vec::new(),
+        projection: ir::Projection::default(),
     };
     lowerer.declarations(unit)?;
     let statements: Vec<&Stmt> = main.module.items.iter().filter_map(|i| if let Item::Stmt(s) = i { Some(s) } else { None }).collect();
@@ -62,9 +63,13 @@ pub fn lower(unit: &Unit, registry: &Registry, resolutions: &Resolutions) -> Res
         tables,
         key,
         locals: lowerer.next_slot,
+        projection: Some(lowerer.projection),
         body,
     })
 }
+
+/// A path into the input record: field names, and `*` for every entry of a collection.
+type Path = Vec<String>;
 
 struct Local {
     name: String,
@@ -72,6 +77,9 @@ struct Local {
     /// The schema type of the value, when it comes straight from the source (for reading its fields
     /// and entries with the right wire types).
     schema: Option<Type>,
+    /// Where in the input the value comes from, when it is a part of the record: reads through the
+    /// local then add to the projection precisely.
+    paths: Vec<Path>,
 }
 
 struct Lowerer<'a> {
@@ -89,6 +97,8 @@ struct Lowerer<'a> {
     next_slot: u32,
     nodes: Vec<ir::Node>,
     node_fields: Vec<HashMap<String, u32>>,
+    /// The parts of the input the mapping reads, gathered while lowering.
+    projection: ir::Projection,
 }
 
 impl Lowerer<'_> {
@@ -218,8 +228,9 @@ impl Lowerer<'_> {
             match stmt {
                 Stmt::Let { name, value, .. } => {
                     let schema = self.schema_of(value);
-                    let value = self.expr(value);
-                    let slot = self.bind(&name.name, schema);
+                    let paths = self.paths_of(value);
+                    let value = self.value(value, false);
+                    let slot = self.bind_from(&name.name, schema, paths);
                     out.push(ir::Stmt::Let { slot, value });
                 }
                 Stmt::Require { condition, business, message, .. } => {
@@ -242,9 +253,9 @@ impl Lowerer<'_> {
                 Stmt::For(f) => {
                     let field = self.node_fields[node as usize][&f.target.name];
                     let child = self.child_node(node, field);
-                    let (source, element, element_schema, keyed) = self.iteration(&f.source);
+                    let (source, element, element_schema, keyed, entries) = self.iteration(&f.source);
                     self.scopes.push(Vec::new());
-                    let item = self.bind(&f.item.name, element_schema);
+                    let item = self.bind_from(&f.item.name, element_schema, entries);
                     let index = f.index.as_ref().map(|i| self.bind(&i.name, None));
                     let key = keyed.then(|| self.fresh());
                     self.keys.push(key);
@@ -262,15 +273,21 @@ impl Lowerer<'_> {
 
     /// The lowered source of an iteration, how its entries are read, their schema type, and whether
     /// it has keys (`$key`).
-    fn iteration(&mut self, source: &Expr) -> (ir::Expr, ir::SourceType, Option<Type>, bool) {
+    fn iteration(&mut self, source: &Expr) -> (ir::Expr, ir::SourceType, Option<Type>, bool, Vec<Path>) {
         let schema = self.schema_of(source);
+        let paths = self.paths_of(source);
+        self.read_entries(&paths);
+        let entries: Vec<Path> = paths.into_iter().map(|mut p| {
+            p.push("*".to_string());
+            p
+        }).collect();
         let (element, keyed) = match &schema {
             Some(Type::List(e)) => (Some(e.as_ref().clone()), false),
             Some(Type::Keyed(e)) | Some(Type::Map(e)) => (Some(e.as_ref().clone()), true),
             _ => (None, false),
         };
         let read = element.as_ref().map(source_type).unwrap_or(ir::SourceType::Json);
-        (self.expr(source), read, element, keyed)
+        (self.value(source, false), read, element, keyed, entries)
     }
 
     fn fresh(&mut self) -> u32 {
@@ -279,9 +296,57 @@ impl Lowerer<'_> {
     }
 
     fn bind(&mut self, name: &str, schema: Option<Type>) -> u32 {
+        self.bind_from(name, schema, Vec::new())
+    }
+
+    fn bind_from(&mut self, name: &str, schema: Option<Type>, paths: Vec<Path>) -> u32 {
         let slot = self.fresh();
-        self.scopes.last_mut().expect("a scope").push(Local { name: name.to_string(), slot, schema });
+        self.scopes.last_mut().expect("a scope").push(Local { name: name.to_string(), slot, schema, paths });
         slot
+    }
+
+    /// Where in the input an expression's value can come from (empty: not a part of the record).
+    fn paths_of(&self, e: &Expr) -> Vec<Path> {
+        match &e.kind {
+            ExprKind::Name(name) => match self.resolved(e.span) {
+                Some(Resolved::Local) => self.local(name).map(|l| l.paths.clone()).unwrap_or_default(),
+                Some(Resolved::Field(f)) => vec![vec![f.name.clone()]],
+                _ => Vec::new(),
+            },
+            ExprKind::Member(base, field) => self.paths_of(base).into_iter().map(|mut p| {
+                p.push(field.name.clone());
+                p
+            }).collect(),
+            ExprKind::Index(base, _) => self.paths_of(base).into_iter().map(|mut p| {
+                p.push("*".to_string());
+                p
+            }).collect(),
+            ExprKind::Bang(inner) | ExprKind::Paren(inner) => self.paths_of(inner),
+            ExprKind::Coalesce(left, right) => [self.paths_of(left), self.paths_of(right)].concat(),
+            ExprKind::If { then, otherwise, .. } => {
+                let mut paths = self.paths_of(then);
+                if let Some(o) = otherwise {
+                    paths.extend(self.paths_of(o));
+                }
+                paths
+            }
+            ExprKind::Match { arms, .. } => arms.iter().flat_map(|a| self.paths_of(&a.value)).collect(),
+            _ => Vec::new(),
+        }
+    }
+
+    /// The value of these parts of the input is used whole.
+    fn read_whole(&mut self, paths: &[Path]) {
+        for path in paths {
+            self.projection.at(path).all = true;
+        }
+    }
+
+    /// Every entry of these collections is iterated (their fields are added as they are read).
+    fn read_entries(&mut self, paths: &[Path]) {
+        for path in paths {
+            self.projection.at(path).at(&["*".to_string()]);
+        }
     }
 
     fn local(&self, name: &str) -> Option<&Local> {
@@ -316,7 +381,18 @@ impl Lowerer<'_> {
 
     // ---- expressions ----
 
+    /// Lowers an expression whose value is used: a part of the input it names is read whole.
     fn expr(&mut self, e: &Expr) -> ir::Expr {
+        self.value(e, true)
+    }
+
+    /// Lowers an expression; `whole` says whether a part of the input it names is used whole, or only
+    /// through later field reads (the base of `a.b`, a `let`, an iterated collection).
+    fn value(&mut self, e: &Expr, whole: bool) -> ir::Expr {
+        if whole && matches!(e.kind, ExprKind::Name(_) | ExprKind::Member(..) | ExprKind::Index(..)) {
+            let paths = self.paths_of(e);
+            self.read_whole(&paths);
+        }
         let boxed = |this: &mut Self, e: &Expr| Box::new(this.expr(e));
         match &e.kind {
             ExprKind::Lit(l) => ir::Expr::Const(literal(l)),
@@ -331,7 +407,7 @@ impl Lowerer<'_> {
                 None => ir::Expr::Const(ir::Const::Str(String::new())),
             },
             ExprKind::Member(base, field) => {
-                let of = self.expr(base);
+                let of = self.value(base, false);
                 match self.resolved(field.span).cloned() {
                     Some(Resolved::Field(f)) => field_read(of, &f),
                     _ => of,
@@ -342,14 +418,14 @@ impl Lowerer<'_> {
                     Some(Type::List(e) | Type::Keyed(e) | Type::Map(e)) => source_type(&e),
                     _ => ir::SourceType::Json,
                 };
-                ir::Expr::Index { of: boxed(self, base), key: boxed(self, key), ty: element }
+                ir::Expr::Index { of: Box::new(self.value(base, false)), key: boxed(self, key), ty: element }
             }
-            ExprKind::Bang(inner) => ir::Expr::Bang(boxed(self, inner)),
-            ExprKind::Paren(inner) => self.expr(inner),
+            ExprKind::Bang(inner) => ir::Expr::Bang(Box::new(self.value(inner, whole))),
+            ExprKind::Paren(inner) => self.value(inner, whole),
             ExprKind::Neg(inner) => ir::Expr::Neg(boxed(self, inner)),
             ExprKind::Not(inner) => ir::Expr::Not(boxed(self, inner)),
             ExprKind::Binary(op, left, right) => ir::Expr::Binary { op: bin_op(*op), left: boxed(self, left), right: boxed(self, right) },
-            ExprKind::Coalesce(left, right) => ir::Expr::Coalesce(boxed(self, left), boxed(self, right)),
+            ExprKind::Coalesce(left, right) => ir::Expr::Coalesce(Box::new(self.value(left, whole)), Box::new(self.value(right, whole))),
             ExprKind::Call { name, args } => self.call(name, args),
             ExprKind::If { condition, then, otherwise } => ir::Expr::If {
                 condition: boxed(self, condition),
@@ -363,9 +439,9 @@ impl Lowerer<'_> {
             }
             ExprKind::List(items) => ir::Expr::List(items.iter().map(|i| self.expr(i)).collect()),
             ExprKind::Comprehension { value, item, source, filter } => {
-                let (source, element, element_schema, keyed) = self.iteration(source);
+                let (source, element, element_schema, keyed, entries) = self.iteration(source);
                 self.scopes.push(Vec::new());
-                let item = self.bind(&item.name, element_schema);
+                let item = self.bind_from(&item.name, element_schema, entries);
                 let key = keyed.then(|| self.fresh());
                 self.keys.push(key);
                 let filter = filter.as_ref().map(|f| boxed(self, f));

@@ -26,6 +26,8 @@ pub struct InputError {
 /// The records of a reader, streamed where the input is JSON lines.
 pub struct Records<R: BufRead> {
     reader: R,
+    /// What the mapping reads: JSON lines are parsed through it (see [`crate::project`]).
+    projection: Option<crate::ir::Projection>,
     line: usize,
     pending: std::vec::IntoIter<Result<Record, InputError>>,
     /// Set once the first line shows the input is one multi-line document, which is then read whole.
@@ -33,7 +35,12 @@ pub struct Records<R: BufRead> {
 }
 
 pub fn records<R: BufRead>(reader: R) -> Records<R> {
-    Records { reader, line: 0, pending: Vec::new().into_iter(), done: false }
+    Records { reader, projection: None, line: 0, pending: Vec::new().into_iter(), done: false }
+}
+
+/// [`records`], parsing only the parts of each JSON line that `projection` names.
+pub fn projected_records<R: BufRead>(reader: R, projection: Option<crate::ir::Projection>) -> Records<R> {
+    Records { projection, ..records(reader) }
 }
 
 impl<R: BufRead> Iterator for Records<R> {
@@ -64,7 +71,11 @@ impl<R: BufRead> Iterator for Records<R> {
             if line.trim().is_empty() {
                 continue;
             }
-            let parsed = match serde_json::from_str::<Json>(&line) {
+            let parsed = match &self.projection {
+                Some(projection) => crate::project::parse(&line, projection),
+                None => serde_json::from_str::<Json>(&line),
+            };
+            let parsed = match parsed {
                 Ok(value) => Ok(value),
                 Err(e) if self.line == 1 && e.is_eof() => {
                     // Not JSON lines: one document over several lines. Read the rest and parse it whole.

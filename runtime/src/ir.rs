@@ -25,7 +25,29 @@ pub struct Program {
     pub key: Expr,
     /// Slots in the frame of locals (lets, loop variables, inlined function parameters).
     pub locals: u32,
+    /// The parts of an input record the mapping reads; the rest is skipped unparsed. Absent: read
+    /// everything.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub projection: Option<Projection>,
     pub body: Vec<Stmt>,
+}
+
+/// A tree of the input's field names the mapping reads; `*` stands for every entry of a collection.
+/// A node marked `all` is kept whole.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Projection {
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub all: bool,
+    #[serde(default, skip_serializing_if = "std::collections::BTreeMap::is_empty")]
+    pub fields: std::collections::BTreeMap<String, Projection>,
+}
+
+impl Projection {
+    /// The node for a path, created as needed.
+    pub fn at(&mut self, path: &[String]) -> &mut Projection {
+        path.iter().fold(self, |node, name| node.fields.entry(name.clone()).or_default())
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

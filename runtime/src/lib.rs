@@ -8,5 +8,6 @@ pub mod env;
 pub mod exec;
 pub mod input;
 pub mod ir;
+pub mod project;
 pub mod value;
 pub mod writers;

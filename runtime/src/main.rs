@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use maprun::exec::{Failure, Outcome};
-use maprun::input::records;
+use maprun::input::projected_records;
 use maprun::ir::{Format, Program};
 use maprun::writers::codepage::{CodePage, Unmappable};
 use maprun::writers::econnect::{self, XmlOptions};
@@ -132,7 +132,7 @@ fn apply(program_path: &Path, input: &str, params: &[String], lookups: &[String]
         out.write_all(econnect::DOCUMENT_START.as_bytes()).map_err(io_error)?;
     }
     let mut summary = Summary::default();
-    for record in records(reader) {
+    for record in projected_records(reader, program.projection.clone()) {
         let outcome = match record {
             Ok(record) => env.run(&record.value),
             Err(e) => {

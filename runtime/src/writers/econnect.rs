@@ -49,10 +49,9 @@ pub fn transaction(program: &Program, root: &OutNode, options: XmlOptions, out: 
 
 fn element(program: &Program, name: &str, node: &OutNode, options: XmlOptions, depth: usize, out: &mut String) -> Result<(), Failure> {
     let layout = &program.target.nodes[node.node as usize];
-    let indent = "  ".repeat(depth);
-    let _ = writeln!(out, "{indent}<{name}>");
+    open(out, depth, name);
+    out.push('\n');
     for (field, value) in layout.fields.iter().zip(&node.fields) {
-        let inner = "  ".repeat(depth + 1);
         match (value, &field.kind) {
             (Out::Empty, _) => {}
             (Out::Scalar(scalar), kind) => {
@@ -60,17 +59,19 @@ fn element(program: &Program, name: &str, node: &OutNode, options: XmlOptions, d
                 // becoming `?`, which could make two keys one.
                 let key = matches!(kind, FieldKind::Value { key: true, .. });
                 let field_options = if key { XmlOptions { unmappable: Unmappable::Reject, ..options } } else { options };
-                let text = scalar_text(scalar, field_options, &format!("{}.{}", layout.name, field.name))?;
-                let _ = writeln!(out, "{inner}<{0}>{text}</{0}>", field.name);
+                open(out, depth + 1, &field.name);
+                write_scalar(scalar, field_options, &layout.name, &field.name, out)?;
+                close(out, 0, &field.name);
             }
             (Out::Node(child), _) => element(program, &field.name, child, options, depth + 1, out)?,
             (Out::List(entries), _) if entries.is_empty() => {}
             (Out::List(entries), FieldKind::List { item: Some(item), .. }) => {
-                let _ = writeln!(out, "{inner}<{}>", field.name);
+                open(out, depth + 1, &field.name);
+                out.push('\n');
                 for entry in entries {
                     element(program, item, entry, options, depth + 2, out)?;
                 }
-                let _ = writeln!(out, "{inner}</{}>", field.name);
+                close(out, depth + 1, &field.name);
             }
             (Out::List(entries), _) => {
                 for entry in entries {
@@ -79,26 +80,58 @@ fn element(program: &Program, name: &str, node: &OutNode, options: XmlOptions, d
             }
         }
     }
-    let _ = writeln!(out, "{indent}</{name}>");
+    close(out, depth, name);
     Ok(())
 }
 
-fn scalar_text(scalar: &Scalar, options: XmlOptions, field: &str) -> Result<String, Failure> {
-    Ok(match scalar {
-        Scalar::Str(s) => escape(s, options, field)?,
-        Scalar::Int(n) => n.to_string(),
-        Scalar::Dec(d) => format_decimal(d),
-        Scalar::Bool(b) => if *b { "1" } else { "0" }.to_string(),
-        Scalar::Date(d) => d.to_string(),
-        Scalar::DateTime(d) => d.to_string(),
-        Scalar::Json(j) => escape(&j.to_string(), options, field)?,
-    })
+fn indent(out: &mut String, depth: usize) {
+    for _ in 0..depth {
+        out.push_str("  ");
+    }
+}
+
+fn open(out: &mut String, depth: usize, name: &str) {
+    indent(out, depth);
+    out.push('<');
+    out.push_str(name);
+    out.push('>');
+}
+
+fn close(out: &mut String, depth: usize, name: &str) {
+    indent(out, depth);
+    out.push_str("</");
+    out.push_str(name);
+    out.push_str(">\n");
+}
+
+fn write_scalar(scalar: &Scalar, options: XmlOptions, node: &str, field: &str, out: &mut String) -> Result<(), Failure> {
+    match scalar {
+        Scalar::Str(s) => escape_into(s, options, node, field, out)?,
+        Scalar::Int(n) => {
+            let _ = write!(out, "{n}");
+        }
+        Scalar::Dec(d) => out.push_str(&format_decimal(d)),
+        Scalar::Bool(b) => out.push(if *b { '1' } else { '0' }),
+        Scalar::Date(d) => {
+            let _ = write!(out, "{d}");
+        }
+        Scalar::DateTime(d) => {
+            let _ = write!(out, "{d}");
+        }
+        Scalar::Json(j) => escape_into(&j.to_string(), options, node, field, out)?,
+    }
+    Ok(())
 }
 
 /// XML text content: `&`, `<`, `>` escaped; control characters refused (XML 1.0 cannot carry most of
 /// them, and GP would store them in a text column); characters outside the code page replaced or refused.
-pub fn escape(text: &str, options: XmlOptions, field: &str) -> Result<String, Failure> {
-    let mut out = String::with_capacity(text.len());
+fn escape_into(text: &str, options: XmlOptions, node: &str, name: &str, out: &mut String) -> Result<(), Failure> {
+    // Most text needs no escaping and fits the code page: copy it at once.
+    if text.bytes().all(|b| b.is_ascii() && !b.is_ascii_control() && b != b'&' && b != b'<' && b != b'>') {
+        out.push_str(text);
+        return Ok(());
+    }
+    let field = if node.is_empty() { name.to_string() } else { format!("{node}.{name}") };
     for c in text.chars() {
         match c {
             '&' => out.push_str("&amp;"),
@@ -120,5 +153,5 @@ pub fn escape(text: &str, options: XmlOptions, field: &str) -> Result<String, Fa
             c => out.push(c),
         }
     }
-    Ok(out)
+    Ok(())
 }
