@@ -13,6 +13,9 @@ use maprun::writers::codepage::{CodePage, Unmappable};
 use maprun::writers::econnect::{self, XmlOptions};
 use maprun::writers::json;
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[derive(Parser)]
 #[command(name = "maprun", version, about = "Runs compiled Brightpearl <-> Dynamics GP mappings")]
 struct Cli {
