@@ -1,2 +1,4 @@
 //! The sandbox: simulators of the Brightpearl API and a GP eConnect endpoint, the data generator and
 //! the end-to-end demo, all on one machine.
+
+pub mod generate;
