@@ -81,6 +81,13 @@ impl<'de> Visitor<'de> for Seed<'_> {
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Json, A::Error> {
         let mut items = Vec::new();
+        if self.root {
+            // A line holding an array of records: each is a record.
+            while let Some(item) = seq.next_element_seed(Seed { projection: self.projection, root: true })? {
+                items.push(item);
+            }
+            return Ok(Json::Array(items));
+        }
         match self.projection.fields.get("*") {
             Some(entry) => {
                 while let Some(item) = seq.next_element_seed(Seed { projection: entry, root: false })? {
@@ -184,6 +191,8 @@ mod tests {
         // A number where the projection expects an object is kept as the number it is.
         assert_eq!(parse(r#"{"a": 12.50}"#, &nested).unwrap()["a"].to_string(), "12.50");
         assert!(parse(r#"{"a": 1} trailing"#, &p).is_err());
+        // An array of records on one line is records, each projected.
+        assert_eq!(parse(r#"[{"a": 1, "b": 2}, {"a": 3}]"#, &p).unwrap().to_string(), r#"[{"a":1},{"a":3}]"#);
         assert!(parse(r#"{"a": [1, 2"#, &p).is_err());
     }
 }

@@ -300,3 +300,19 @@ fn every_standard_mapping_runs_with_no_params_or_lookups() {
     }
     assert!(mappings >= 5, "{mappings} mappings");
 }
+
+#[test]
+fn an_array_of_orders_on_one_line_is_every_order() {
+    let Some(shared) = shared("an array of orders on one line") else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let mir = build_sales_order(dir.path());
+    let orders: Vec<Value> = [21, 22].iter().map(|id| {
+        let mut order = real_order(&shared, "order_get_so_invoiced.json");
+        order["id"] = Value::from(*id);
+        order
+    }).collect();
+    let output = apply(&mir, &["--input", "-"], Some(&format!("{}\n", Value::Array(orders))));
+    assert_eq!(summary(&output), (2, 0, 0));
+    let xml = String::from_utf8(output.stdout).unwrap();
+    assert!(xml.contains("<SOPNUMBE>BP21</SOPNUMBE>") && xml.contains("<SOPNUMBE>BP22</SOPNUMBE>"));
+}

@@ -309,7 +309,9 @@ pub(crate) fn read<'a>(found: Option<&'a Json>, ty: SourceType, presence: Presen
             _ => wrong("text"),
         },
         SourceType::DecimalText => match value {
-            Json::String(s) => parse_decimal(s).map(Value::Dec).map_or_else(|| wrong("a decimal"), Ok),
+            // Brightpearl writes decimals in text plainly; an exponent is not its format.
+            Json::String(s) if !s.contains(['e', 'E']) => parse_decimal(s).map(Value::Dec).map_or_else(|| wrong("a decimal"), Ok),
+            Json::String(_) => wrong("a plain decimal"),
             _ => wrong("a decimal in text"),
         },
         SourceType::Decimal => match value {

@@ -137,7 +137,9 @@ fn escape_into(text: &str, options: XmlOptions, node: &str, name: &str, out: &mu
             '&' => out.push_str("&amp;"),
             '<' => out.push_str("&lt;"),
             '>' => out.push_str("&gt;"),
-            '\t' | '\n' | '\r' => out.push(c),
+            // A raw carriage return would reach GP as a line feed: XML parsers normalise line ends.
+            '\r' => out.push_str("&#13;"),
+            '\t' | '\n' => out.push(c),
             c if c.is_control() => {
                 return Err(validation(Some(field.to_string()), format!("{field} holds the control character U+{:04X}", c as u32)));
             }
