@@ -424,7 +424,7 @@ impl Lowerer<'_> {
             ExprKind::Paren(inner) => self.value(inner, whole),
             ExprKind::Neg(inner) => ir::Expr::Neg(boxed(self, inner)),
             ExprKind::Not(inner) => ir::Expr::Not(boxed(self, inner)),
-            ExprKind::Binary(op, left, right) => ir::Expr::Binary { op: bin_op(*op), left: boxed(self, left), right: boxed(self, right) },
+            ExprKind::Binary(op, left, right) => ir::Expr::Binary { op: *op, left: boxed(self, left), right: boxed(self, right) },
             ExprKind::Coalesce(left, right) => ir::Expr::Coalesce(Box::new(self.value(left, whole)), Box::new(self.value(right, whole))),
             ExprKind::Call { name, args } => self.call(name, args),
             ExprKind::If { condition, then, otherwise } => ir::Expr::If {
@@ -524,25 +524,6 @@ fn value_type(ty: &Type) -> ir::ValueType {
         Type::Date => ir::ValueType::Date,
         Type::DateTime => ir::ValueType::DateTime,
         _ => ir::ValueType::Json,
-    }
-}
-
-fn bin_op(op: BinOp) -> ir::BinOp {
-    match op {
-        BinOp::Add => ir::BinOp::Add,
-        BinOp::Sub => ir::BinOp::Sub,
-        BinOp::Mul => ir::BinOp::Mul,
-        BinOp::Div => ir::BinOp::Div,
-        BinOp::Eq => ir::BinOp::Eq,
-        BinOp::Ne => ir::BinOp::Ne,
-        BinOp::Lt => ir::BinOp::Lt,
-        BinOp::Le => ir::BinOp::Le,
-        BinOp::Gt => ir::BinOp::Gt,
-        BinOp::Ge => ir::BinOp::Ge,
-        BinOp::In => ir::BinOp::In,
-        BinOp::NotIn => ir::BinOp::NotIn,
-        BinOp::And => ir::BinOp::And,
-        BinOp::Or => ir::BinOp::Or,
     }
 }
 

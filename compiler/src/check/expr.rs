@@ -242,8 +242,8 @@ impl Checker<'_> {
 
     fn binary(&mut self, op: BinOp, left: &Expr, right: &Expr) -> Ty {
         if matches!(op, BinOp::And | BinOp::Or) {
-            let l = self.condition(left, op.symbol());
-            let r = self.condition(right, op.symbol());
+            let l = self.condition(left, symbol(op));
+            let r = self.condition(right, symbol(op));
             return Ty::bool().fallible(l.fallible || r.fallible);
         }
         let l = self.expr(left);
@@ -270,7 +270,7 @@ impl Checker<'_> {
                             "arithmetic works on integers and decimals"
                         };
                         let d = self
-                            .diag(&codes::TYPE_MISMATCH, left.span.to(right.span), format!("cannot apply `{}` to {l} and {r}", op.symbol()))
+                            .diag(&codes::TYPE_MISMATCH, left.span.to(right.span), format!("cannot apply `{}` to {l} and {r}", symbol(op)))
                             .label("mismatched operands")
                             .help(help);
                         self.report(d);
@@ -281,16 +281,16 @@ impl Checker<'_> {
             BinOp::In | BinOp::NotIn => {
                 match &r.shape {
                     Shape::List(element) => {
-                        self.comparable(&l, element, left.span, op.symbol());
+                        self.comparable(&l, element, left.span, symbol(op));
                     }
                     _ => {
-                        self.mismatch(right.span, format!("`{}` needs a list on its right, not {r}", op.symbol()));
+                        self.mismatch(right.span, format!("`{}` needs a list on its right, not {r}", symbol(op)));
                     }
                 }
                 Ty::bool().fallible(l.fallible || r.fallible)
             }
             _ => {
-                self.comparable(&l, &r, left.span.to(right.span), op.symbol());
+                self.comparable(&l, &r, left.span.to(right.span), symbol(op));
                 Ty::bool().fallible(l.fallible || r.fallible)
             }
         }
