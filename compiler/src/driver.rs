@@ -61,7 +61,7 @@ fn collect(dir: &Path, found: &mut Vec<PathBuf>) -> std::io::Result<()> {
 /// thread of its own. The memory is reserved, not used, unless an input is that deep.
 const STACK_BYTES: usize = 256 << 20;
 
-fn on_big_stack<T: Send>(work: impl FnOnce() -> T + Send) -> T {
+pub(crate) fn on_big_stack<T: Send>(work: impl FnOnce() -> T + Send) -> T {
     std::thread::scope(|scope| {
         std::thread::Builder::new()
             .name("mapc-check".into())

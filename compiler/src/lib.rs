@@ -13,3 +13,4 @@ pub mod resolve;
 pub mod driver;
 pub mod lower;
 pub mod testing;
+pub mod fmt;

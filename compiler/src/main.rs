@@ -27,6 +27,14 @@ enum Command {
         #[arg(long, value_enum, default_value = "human")]
         format: Format,
     },
+    /// Rewrite mappings in the one canonical layout.
+    Fmt {
+        /// Files or folders (searched for .map files). Default: mappings/
+        paths: Vec<PathBuf>,
+        /// Change nothing; exit 1 naming the files that would change.
+        #[arg(long)]
+        check: bool,
+    },
     /// Run mapping test cases (tests/<mapping>/<case>.yaml).
     Test {
         /// Mapping folders, .map files or case files. Default: mappings/
@@ -138,6 +146,42 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 Format::Github => print!("{}", diagnostics::render_github(&report.files, &report.diagnostics)),
             }
             return Ok(if report.errors() > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS });
+        }
+        Command::Fmt { paths, check } => {
+            let paths = if paths.is_empty() { vec![PathBuf::from("mappings")] } else { paths };
+            let files = match driver::mapping_files(&paths) {
+                Ok(files) => files,
+                Err(message) => {
+                    eprintln!("error: {message}");
+                    return Ok(ExitCode::from(2));
+                }
+            };
+            let mut unformatted = 0;
+            let mut failed = 0;
+            for file in &files {
+                let text = std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
+                match mapc::fmt::format(&text) {
+                    Ok(formatted) if formatted == text => {}
+                    Ok(formatted) => {
+                        unformatted += 1;
+                        if check {
+                            println!("{}", file.display());
+                        } else {
+                            std::fs::write(file, formatted).map_err(|e| format!("{}: {e}", file.display()))?;
+                        }
+                    }
+                    Err(diagnostic) => {
+                        failed += 1;
+                        let mut files_for_report = diagnostics::Files::default();
+                        files_for_report.add(file.display().to_string(), text);
+                        eprint!("{}", diagnostics::render_human(&files_for_report, &[diagnostic], false));
+                    }
+                }
+            }
+            if check && unformatted > 0 {
+                eprintln!("{unformatted} file{} would be reformatted", plural(unformatted));
+            }
+            return Ok(if failed > 0 || (check && unformatted > 0) { ExitCode::FAILURE } else { ExitCode::SUCCESS });
         }
         Command::Test { paths, filter, update } => {
             let registry = registry(cli.schemas)?;
