@@ -14,3 +14,4 @@ pub mod driver;
 pub mod lower;
 pub mod testing;
 pub mod fmt;
+pub mod lsp;

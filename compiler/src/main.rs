@@ -35,6 +35,8 @@ enum Command {
         #[arg(long)]
         check: bool,
     },
+    /// A Language Server over stdio, for editors.
+    Lsp,
     /// Run mapping test cases (tests/<mapping>/<case>.yaml).
     Test {
         /// Mapping folders, .map files or case files. Default: mappings/
@@ -146,6 +148,9 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
                 Format::Github => print!("{}", diagnostics::render_github(&report.files, &report.diagnostics)),
             }
             return Ok(if report.errors() > 0 { ExitCode::FAILURE } else { ExitCode::SUCCESS });
+        }
+        Command::Lsp => {
+            mapc::lsp::serve(registry(cli.schemas)?)?;
         }
         Command::Fmt { paths, check } => {
             let paths = if paths.is_empty() { vec![PathBuf::from("mappings")] } else { paths };

@@ -19,6 +19,11 @@ use crate::schema::{Registry, TypeName};
 use crate::syntax::ast::*;
 use types::{Shape, Ty};
 
+/// The built-in function names, for editors.
+pub fn builtin_names() -> &'static [&'static str] {
+    builtins::NAMES
+}
+
 /// Checks one unit (a file with the files it uses). Diagnostics are for the unit's own file and its
 /// declarations; statements need the file's `mapping` header.
 pub fn check_unit(unit: &Unit, files: &Files, registry: &Registry) -> Vec<Diagnostic> {
