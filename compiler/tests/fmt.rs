@@ -94,3 +94,101 @@ fn fmt_check_names_the_files_that_would_change() {
     std::fs::write(dir.path().join("broken.map"), "mapping t from\n").unwrap();
     assert_eq!(mapc(&["broken.map"]).status.code(), Some(1));
 }
+
+/// A small deterministic generator (splitmix64), so the property test needs no extra crate.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
+        let mut z = self.0;
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        z ^ (z >> 31)
+    }
+
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+}
+
+/// A random but valid mapping into the SOP header: the required fields, then optional ones chosen
+/// at random, with random spacing, blank lines and comments.
+fn generated_program(rng: &mut Rng) -> String {
+    let required = [
+        "3 -> SOPTYPE",
+        "doc_id -> DOCID",
+        "\"BP\" + text(id) -> SOPNUMBE",
+        "date(placedOn) -> DOCDATE",
+        "customer_numbers(parties.billing.contactId) ?? \"C\" + text(parties.billing.contactId) -> CUSTNMBR",
+        "\"B\" -> BACHNUMB",
+    ];
+    let optional = [
+        "truncate(parties.delivery.addressLine1, 60) -> ADDRESS1",
+        "round(sum([r.rowValue.rowNet.value for r in orderRows where r.nominalCode != \"4040\"]), 5) -> SUBTOTAL",
+        "sum([r.rowValue.rowTax.value for r in orderRows]) -> TAXAMNT",
+        "match orderTypeCode { \"SO\" => 0, \"SC\" | \"PC\" => 1, _ => 2 } -> ORIGTYPE",
+        "if present(closedOn) { date(closedOn!) } else { date(placedOn) } -> ReqShipDate",
+        "truncate(kinds(orderTypeCode), 20) -> CSTPONBR",
+        "round(to_decimal(reference) ?? 0, 2) * 2 + -1 -> MISCAMNT",
+        "label(reference) -> CUSTNAME",
+    ];
+    let comment = |rng: &mut Rng| ["# why", "# a note: -> is not code here", "#", "# \"quoted\""][rng.below(4)].to_string();
+    let space = |rng: &mut Rng, text: &str| -> String {
+        match rng.below(3) {
+            0 => text.replace(" -> ", "->").replace(", ", ","),
+            1 => text.replace(" + ", "  +  ").replace("(", "( "),
+            _ => text.to_string(),
+        }
+    };
+    let mut lines = vec![
+        "mapping generated from brightpearl.Order to econnect.taSopHdrIvcInsert".to_string(),
+        "param doc_id: string(15) = \"STDINV\"".to_string(),
+        "lookup customer_numbers: int64 -> string(15) optional".to_string(),
+        "table kinds { \"SO\" => \"sale\", _ => \"other\" }".to_string(),
+        "fn label(text_in: string) = truncate(upper(text_in), 64)".to_string(),
+        "key id".to_string(),
+    ];
+    let mut statements: Vec<&str> = required.to_vec();
+    for extra in optional {
+        if rng.below(2) == 0 {
+            statements.push(extra);
+        }
+    }
+    for _ in 0..statements.len() {
+        let (a, b) = (rng.below(statements.len()), rng.below(statements.len()));
+        statements.swap(a, b);
+    }
+    for statement in statements {
+        if rng.below(4) == 0 {
+            lines.push(String::new());
+        }
+        if rng.below(4) == 0 {
+            lines.push(format!("{}{}", " ".repeat(rng.below(6)), comment(rng)));
+        }
+        let mut line = format!("{}{}", "\t".repeat(rng.below(2)), space(rng, statement));
+        if rng.below(3) == 0 {
+            line = format!("{line}{}{}", " ".repeat(1 + rng.below(4)), comment(rng));
+        }
+        lines.push(line);
+    }
+    lines.join("\n") + "\n"
+}
+
+#[test]
+fn generated_programs_keep_their_meaning_and_comments() {
+    let registry = Registry::embedded();
+    let mut rng = Rng(2026);
+    for case in 0..60 {
+        let text = generated_program(&mut rng);
+        let (report, before) = build_text(Path::new("generated.map"), &text, &registry);
+        let Some(Ok(before)) = before else {
+            panic!("case {case} does not build:\n{}\n{}", text, mapc::diagnostics::render_human(&report.files, &report.diagnostics, false));
+        };
+        let formatted = format(&text).unwrap();
+        assert_eq!(format(&formatted).unwrap(), formatted, "case {case}: not idempotent");
+        assert_eq!(comments(&text), comments(&formatted), "case {case}: comments");
+        let after = build_text(Path::new("generated.map"), &formatted, &registry).1.unwrap().unwrap();
+        assert_eq!(before.to_json(), after.to_json(), "case {case}:\n{text}\n---\n{formatted}");
+    }
+}
