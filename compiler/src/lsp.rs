@@ -88,7 +88,7 @@ impl Server {
         let text = self.documents.get(&uri).cloned().unwrap_or_default();
         let offset = offset_of(&text, &r.params["position"]);
         let result = match r.method.as_str() {
-            "textDocument/completion" => self.completion(&text, offset),
+            "textDocument/completion" => self.completion(&uri, &text, offset),
             "textDocument/hover" => self.hover(&text, offset),
             "textDocument/definition" => self.definition(&uri, &text, offset),
             "textDocument/references" => references(&uri, &text, offset),
@@ -134,7 +134,7 @@ impl Server {
 
     // ---- completion and hover ----
 
-    fn completion(&self, text: &str, offset: usize) -> Json {
+    fn completion(&self, uri: &str, text: &str, offset: usize) -> Json {
         let line = &text[line_start(text, offset)..offset];
         let mut items = Vec::new();
         if line.trim_end_matches(|c: char| c.is_alphanumeric() || c == '_').trim_end().ends_with("->") {
@@ -158,8 +158,11 @@ impl Server {
         for name in crate::check::builtin_names() {
             items.push(json!({"label": name, "kind": 3, "detail": "built-in function"}));
         }
-        for (name, kind) in declarations(text) {
-            items.push(json!({"label": name, "kind": if kind == "fn" { 3 } else { 6 }, "detail": kind}));
+        // Declarations of the document and of every file it uses.
+        for (_, file_text) in self.unit_texts(uri, text) {
+            for (name, kind) in declarations(&file_text) {
+                items.push(json!({"label": name, "kind": if kind == "fn" { 3 } else { 6 }, "detail": kind}));
+            }
         }
         if let Some(source) = self.source_record(text) {
             for field in &source.fields {

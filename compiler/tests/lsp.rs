@@ -153,7 +153,7 @@ fn completion_hover_definition_references_rename_and_formatting() {
     assert!(labels(&items).contains(&"productSku".to_string()) && labels(&items).contains(&"rowValue".to_string()), "{items}");
     // Names at the start of an expression: built-ins, declarations, source fields.
     let items = client.request("textDocument/completion", json!({"textDocument": doc, "position": at(&text, "let sop_number", 0, 0)}));
-    for name in ["round", "sop_type", "doc_id", "placedOn"] {
+    for name in ["round", "sop_type", "doc_id", "placedOn", "customer_number", "batch", "gp_currency"] {
         assert!(labels(&items).contains(&name.to_string()), "{name} missing");
     }
 
