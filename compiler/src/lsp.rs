@@ -352,20 +352,9 @@ fn enclosing_blocks(text: &str) -> Vec<String> {
     stack.into_iter().flatten().collect()
 }
 
+/// A line without its comment.
 fn strip_comment(line: &str) -> &str {
-    let mut in_string = false;
-    let mut escaped = false;
-    for (i, c) in line.char_indices() {
-        match (in_string, escaped, c) {
-            (true, true, _) => escaped = false,
-            (true, false, '\\') => escaped = true,
-            (true, false, '"') => in_string = false,
-            (false, _, '"') => in_string = true,
-            (false, _, '#') => return &line[..i],
-            _ => {}
-        }
-    }
-    line
+    &line[..crate::syntax::comment_start(line).unwrap_or(line.len())]
 }
 
 /// The dotted path that ends at `end` (`row.rowValue` before `.rowNet`).

@@ -114,6 +114,15 @@ fn main() -> ExitCode {
     }
 }
 
+/// The .map files under the paths given (default `mappings/`), or the usage exit code after saying why.
+fn mapping_files(paths: Vec<PathBuf>) -> Result<Vec<PathBuf>, ExitCode> {
+    let paths = if paths.is_empty() { vec![PathBuf::from("mappings")] } else { paths };
+    driver::mapping_files(&paths).map_err(|message| {
+        eprintln!("error: {message}");
+        ExitCode::from(2)
+    })
+}
+
 fn plural(n: usize) -> &'static str {
     if n == 1 { "" } else { "s" }
 }
@@ -129,13 +138,9 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
     match cli.command {
         Command::Check { paths, format } => {
             let registry = registry(cli.schemas)?;
-            let paths = if paths.is_empty() { vec![PathBuf::from("mappings")] } else { paths };
-            let files = match driver::mapping_files(&paths) {
+            let files = match mapping_files(paths) {
                 Ok(files) => files,
-                Err(message) => {
-                    eprintln!("error: {message}");
-                    return Ok(ExitCode::from(2));
-                }
+                Err(code) => return Ok(code),
             };
             let report = driver::check_files(&files, &registry);
             match format {
@@ -153,13 +158,9 @@ fn run(cli: Cli) -> Result<ExitCode, String> {
             mapc::lsp::serve(registry(cli.schemas)?)?;
         }
         Command::Fmt { paths, check } => {
-            let paths = if paths.is_empty() { vec![PathBuf::from("mappings")] } else { paths };
-            let files = match driver::mapping_files(&paths) {
+            let files = match mapping_files(paths) {
                 Ok(files) => files,
-                Err(message) => {
-                    eprintln!("error: {message}");
-                    return Ok(ExitCode::from(2));
-                }
+                Err(code) => return Ok(code),
             };
             let mut unformatted = 0;
             let mut failed = 0;

@@ -99,6 +99,22 @@ fn scan(text: &str, mut on_code: impl FnMut(usize, char), mut on_comment: impl F
     }
 }
 
+/// Where a comment starts in one line of code, if it has one (a `#` outside a string).
+pub fn comment_start(line: &str) -> Option<usize> {
+    let (mut in_string, mut escaped) = (false, false);
+    for (i, c) in line.char_indices() {
+        match (in_string, escaped, c) {
+            (true, true, _) => escaped = false,
+            (true, false, '\\') => escaped = true,
+            (true, false, '"') => in_string = false,
+            (false, _, '"') => in_string = true,
+            (false, _, '#') => return Some(i),
+            _ => {}
+        }
+    }
+    None
+}
+
 /// The comments of a file, in order.
 pub fn comments(text: &str) -> Vec<Comment> {
     let mut comments = Vec::new();

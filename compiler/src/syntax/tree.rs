@@ -27,28 +27,12 @@ fn span(pair: &P) -> Span {
         end = trimmed.len();
         // A comment ends the text when the last line has a `#` outside a string.
         let line_start = trimmed.rfind('\n').map_or(0, |i| i + 1);
-        match comment_start(&trimmed[line_start..]) {
+        match super::comment_start(&trimmed[line_start..]) {
             Some(at) => end = line_start + at,
             None => break,
         }
     }
     Span::new(start, start + end)
-}
-
-/// Where a comment starts in one line of code, if it has one.
-fn comment_start(line: &str) -> Option<usize> {
-    let (mut in_string, mut escaped) = (false, false);
-    for (i, c) in line.char_indices() {
-        match (in_string, escaped, c) {
-            (true, true, _) => escaped = false,
-            (true, false, '\\') => escaped = true,
-            (true, false, '"') => in_string = false,
-            (false, _, '"') => in_string = true,
-            (false, _, '#') => return Some(i),
-            _ => {}
-        }
-    }
-    None
 }
 
 /// The children that carry meaning (keywords are dropped).
