@@ -1,6 +1,7 @@
 //! Records from an input: a JSON object, an array of them, JSON lines, or a Brightpearl envelope
-//! (`{"response": [...]}`, `{"response": {"<id>": {...}}}`, `{"response": {"journals": [...]}}`; sibling
-//! keys such as `reference` and `pagination` are ignored).
+//! (`{"response": [...]}`, `{"response": {"<id>": {...}}}`, `{"response": {"journals": [...]}}`, or a
+//! search response whose positional rows become records keyed by the column names; sibling keys such
+//! as `reference` and `pagination` are ignored).
 //!
 //! JSON lines are read one line at a time, so memory stays flat whatever the size of the stream; a
 //! malformed line is reported and the next line is read.
@@ -107,6 +108,9 @@ pub fn unwrap(value: Json) -> Vec<Result<Record, InputError>> {
                 if let Some(Json::Array(journals)) = inner.get("journals") {
                     return journals.iter().cloned().map(|v| check_object(v, None)).collect();
                 }
+                if let Some(records) = search_results(&inner) {
+                    return records;
+                }
                 let keyed = !inner.is_empty() && inner.keys().all(|k| !k.is_empty() && k.bytes().all(|b| b.is_ascii_digit()));
                 if keyed {
                     inner.into_iter().map(|(k, v)| check_object(v, Some(k))).collect()
@@ -119,6 +123,24 @@ pub fn unwrap(value: Json) -> Vec<Result<Record, InputError>> {
         Json::Object(_) => vec![record(value, None)],
         other => vec![Err(InputError { line: None, message: format!("expected a record (a JSON object), found {}", kind(&other)) })],
     }
+}
+
+/// A search response (`{"results": [[...]], "metaData": {"columns": [{"name": ...}]}}`): each positional
+/// row becomes a record keyed by the column names.
+fn search_results(response: &serde_json::Map<String, Json>) -> Option<Vec<Result<Record, InputError>>> {
+    let rows = response.get("results")?.as_array()?;
+    let columns: Vec<&str> = response.get("metaData")?.get("columns")?.as_array()?.iter().map(|c| c.get("name").and_then(Json::as_str)).collect::<Option<_>>()?;
+    Some(
+        rows.iter()
+            .map(|row| match row.as_array() {
+                Some(cells) if cells.len() == columns.len() => {
+                    let record = columns.iter().zip(cells).map(|(name, cell)| (name.to_string(), cell.clone())).collect();
+                    Ok(Record { value: Json::Object(record), envelope_key: None })
+                }
+                _ => Err(InputError { line: None, message: format!("a search result row does not match the {} columns", columns.len()) }),
+            })
+            .collect(),
+    )
 }
 
 fn check_object(value: Json, envelope_key: Option<String>) -> Result<Record, InputError> {
@@ -158,6 +180,10 @@ mod tests {
         assert_eq!(keys(r#"{"response":{"12":{"a":1},"9":{"a":2}}}"#), [Ok("12".into()), Ok("9".into())]);
         assert_eq!(keys(r#"{"response":{"journals":[{"id":3}]}}"#), [Ok("3".into())]);
         assert_eq!(keys("{\n  \"id\": 5\n}\n"), [Ok("5".into())], "one document over several lines");
+        let search = r#"{"response":{"results":[[11,"a"],[12,"b"],[13]],"metaData":{"columns":[{"name":"id"},{"name":"ref"}]}}}"#;
+        let got = keys(search);
+        assert_eq!(got[..2], [Ok("11".into()), Ok("12".into())]);
+        assert!(got[2].as_ref().unwrap_err().contains("2 columns"), "a short row is one failure");
     }
 
     #[test]

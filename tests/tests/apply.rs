@@ -316,3 +316,26 @@ fn an_array_of_orders_on_one_line_is_every_order() {
     let xml = String::from_utf8(output.stdout).unwrap();
     assert!(xml.contains("<SOPNUMBE>BP21</SOPNUMBE>") && xml.contains("<SOPNUMBE>BP22</SOPNUMBE>"));
 }
+
+#[test]
+fn a_customer_payment_search_response_is_read_row_by_row() {
+    let Some(shared) = shared("the real customer payment search") else { return };
+    let dir = tempfile::tempdir().unwrap();
+    let mir = dir.path().join("payment.mir");
+    let built = Command::new(binary("mapc", "mapc")).args(["build", "mappings/customer_payment.map", "-o"]).arg(&mir).current_dir(workspace()).output().unwrap();
+    assert!(built.status.success(), "{}", String::from_utf8_lossy(&built.stderr));
+    let lookup = dir.path().join("order_customers.json");
+    std::fs::write(&lookup, r#"{"1081505": 207}"#).unwrap();
+    let input = shared.join("fixtures/brightpearl/customer_payment_search.json");
+    let output = apply(&mir, &["--input", input.to_str().unwrap(), "--lookup", &format!("order_customers={}", lookup.display())], None);
+    assert_eq!(output.status.code(), Some(0), "{}", String::from_utf8_lossy(&output.stderr));
+    assert_eq!(summary(&output), (1, 0, 0));
+    let xml = String::from_utf8(output.stdout).unwrap();
+    assert_eq!(elements(&xml, "DOCNUMBR"), ["BPP935253"]);
+    assert_eq!(elements(&xml, "ORTRXAMT"), ["100"]);
+    if xmllint() {
+        let path = dir.path().join("receipt.xml");
+        std::fs::write(&path, &xml).unwrap();
+        validate_against_xsd(&path, &shared).unwrap();
+    }
+}
