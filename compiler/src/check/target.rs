@@ -8,7 +8,7 @@ use std::sync::Arc;
 use super::types::{Shape, Ty};
 use super::Checker;
 use crate::diagnostics::codes;
-use crate::schema::{Field, Length, Literal, Presence, Record, Type};
+use crate::schema::{Field, Length, Presence, Record, Type};
 use crate::syntax::ast::*;
 
 /// The target node statements write into.
@@ -51,14 +51,14 @@ impl Slot {
         let shape = match &field.ty {
             Type::String => SlotShape::Str {
                 length: field.length,
-                values: field.values.as_ref().map(|v| v.0.iter().filter_map(|(l, _)| if let Literal::Str(s) = l { Some(s.clone()) } else { None }).collect()),
+                values: field.values.as_ref().map(|v| v.texts()),
             },
             Type::Int(width) => {
                 let (min, max) = super::types::width_range(*width);
                 SlotShape::Int {
                     min,
                     max,
-                    values: field.values.as_ref().map(|v| v.0.iter().filter_map(|(l, _)| if let Literal::Int(n) = l { Some(*n) } else { None }).collect()),
+                    values: field.values.as_ref().map(|v| v.integers()),
                 }
             }
             Type::Decimal | Type::DecimalText => SlotShape::Dec { scale: field.scale },

@@ -6,7 +6,7 @@ use std::collections::BTreeSet;
 use std::fmt;
 use std::sync::Arc;
 
-use crate::schema::{Field, IntWidth, Length, Literal, Record, Registry, Type};
+use crate::schema::{Field, IntWidth, Length, Record, Registry, Type};
 
 /// The most entries one target list holds; positions (`for row, i in ...`) are `1..=MAX_POSITION`.
 /// The runtime fails a record that would write more, so `i * 16384 -> LNITMSEQ` provably fits an int32.
@@ -143,9 +143,7 @@ pub fn schema_type(registry: &Registry, ty: &Type, field: Option<&Field>) -> Ty 
                 Some(Length::Max(n)) => Some(n as u64),
                 _ => None,
             };
-            let values = field.and_then(|f| f.values.as_ref()).map(|v| {
-                v.0.iter().filter_map(|(l, _)| if let Literal::Str(s) = l { Some(s.clone()) } else { None }).collect()
-            });
+            let values = field.and_then(|f| f.values.as_ref()).map(|v| v.texts());
             // A closed set of texts is as long as its longest value.
             let max = max.or_else(|| values.as_ref().and_then(|v: &BTreeSet<String>| v.iter().map(|s| s.chars().count() as u64).max()));
             Shape::Str { max, values }
@@ -153,9 +151,7 @@ pub fn schema_type(registry: &Registry, ty: &Type, field: Option<&Field>) -> Ty 
         Type::Decimal | Type::DecimalText => Shape::Dec { scale: field.and_then(|f| f.scale) },
         Type::Int(width) => {
             let (min, max) = width.range();
-            let values = field.and_then(|f| f.values.as_ref()).map(|v| {
-                v.0.iter().filter_map(|(l, _)| if let Literal::Int(n) = l { Some(*n) } else { None }).collect()
-            });
+            let values = field.and_then(|f| f.values.as_ref()).map(|v| v.integers());
             Shape::Int { min: min as i128, max: max as i128, values }
         }
         Type::Boolean => Shape::Bool,

@@ -285,4 +285,14 @@ impl ValueSet {
     pub fn contains(&self, value: &Literal) -> bool {
         self.0.iter().any(|(v, _)| v == value)
     }
+
+    /// The text values of the set.
+    pub fn texts(&self) -> std::collections::BTreeSet<String> {
+        self.0.iter().filter_map(|(v, _)| if let Literal::Str(s) = v { Some(s.clone()) } else { None }).collect()
+    }
+
+    /// The integer values of the set.
+    pub fn integers(&self) -> std::collections::BTreeSet<i64> {
+        self.0.iter().filter_map(|(v, _)| if let Literal::Int(n) = v { Some(*n) } else { None }).collect()
+    }
 }
