@@ -37,6 +37,10 @@ pub fn build<'p>(program: &'p Program, params: &[(String, String)], lookups: &[(
         let value = match params.iter().rev().find(|(n, _)| *n == param.name) {
             Some((_, text)) => parse_value(&param.ty, text).map_err(|e| format!("--param {}: {e}", param.name))?,
             None => match &param.default {
+                // Dates and datetimes are written as text in the IR, in their ISO form.
+                Some(Const::Str(text)) if matches!(param.ty.base, BaseType::Date | BaseType::DateTime) => {
+                    parse_value(&param.ty, text).map_err(|e| format!("the default of param `{}`: {e}", param.name))?
+                }
                 Some(default) => {
                     check_const(&param.ty, default).map_err(|e| format!("the default of param `{}`: {e}", param.name))?;
                     const_value(default)

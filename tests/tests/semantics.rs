@@ -244,3 +244,17 @@ fn a_let_that_fails_fails_only_where_it_is_read_unhandled() {
     let program = header("let amount = to_decimal(reference)\nround(amount!, 2) -> FREIGHT");
     assert!(matches!(run(&program, &order(json!({"reference": "x"}))), Outcome::Failed { .. }));
 }
+
+#[test]
+fn a_date_param_defaults_from_its_text() {
+    let program = compile(
+        "mapping t from brightpearl.Order to econnect.taSopHdrIvcInsert\nparam cutover: date = \"2024-01-31\"\nkey id\n\
+         3 -> SOPTYPE\n\"STDINV\" -> DOCID\n\"BP\" + text(id) -> SOPNUMBE\ncutover -> DOCDATE\n\"C1\" -> CUSTNMBR\n\"B\" -> BACHNUMB\n",
+    );
+    let env = maprun::env::build(&program, &[], &[]).unwrap();
+    let Outcome::Written { document, .. } = env.run(&order(json!({}))) else { panic!() };
+    assert!(fields(&program, &document).contains(&("DOCDATE".to_string(), "2024-01-31".to_string())));
+    let env = maprun::env::build(&program, &[("cutover".into(), "2025-02-28".into())], &[]).unwrap();
+    let Outcome::Written { document, .. } = env.run(&order(json!({}))) else { panic!() };
+    assert!(fields(&program, &document).contains(&("DOCDATE".to_string(), "2025-02-28".to_string())));
+}

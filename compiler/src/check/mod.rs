@@ -232,6 +232,20 @@ impl<'a> Checker<'a> {
                             self.report(d);
                             continue;
                         }
+                        // A date or datetime default is written as text in its ISO form.
+                        if let (Shape::Date | Shape::DateTime, ExprKind::Lit(Literal { value: LitValue::Str(text), .. })) = (&declared.shape, &default.kind) {
+                            let valid = match declared.shape {
+                                Shape::Date => crate::schema::validate::is_date(text),
+                                _ => crate::schema::validate::is_datetime(text),
+                            };
+                            if !valid {
+                                let d = self
+                                    .diag(&codes::TYPE_MISMATCH, default.span, format!("{text:?} is not a {}", if matches!(declared.shape, Shape::Date) { "date (YYYY-MM-DD)" } else { "datetime with an offset" }))
+                                    .label("not a valid default");
+                                self.report(d);
+                            }
+                            continue;
+                        }
                         let value = self.expr(default);
                         let slot = target::Slot::from_declared(&declared, &format!("param `{}`", decl.name.name));
                         self.check_fits(&value, &slot, default, false);
