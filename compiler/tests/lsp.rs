@@ -182,3 +182,29 @@ fn completion_hover_definition_references_rename_and_formatting() {
     assert_eq!(edits[0]["newText"].as_str().unwrap(), text);
     client.stop();
 }
+
+#[test]
+fn every_position_of_a_document_is_answered_without_a_crash() {
+    let mut client = Client::start();
+    let uri = uri();
+    // The library's order mapping with a broken line in the middle, as text mid-edit is.
+    let text = sales_order().replacen("let sop_number = \"BP\" + text(id)", "let sop_number = \"BP\" + text(id. ", 1) + "\ncafé 😀 -> ";
+    client.notify("textDocument/didOpen", json!({"textDocument": {"uri": uri, "languageId": "mapping", "version": 1, "text": text}}));
+    client.diagnostics();
+    let doc = json!({"uri": uri});
+    let lines: Vec<&str> = text.lines().collect();
+    for (line, content) in lines.iter().enumerate() {
+        let width: usize = content.chars().map(char::len_utf16).sum();
+        for character in (0..=width + 2).step_by(5) {
+            let position = json!({"line": line, "character": character});
+            client.request("textDocument/completion", json!({"textDocument": doc, "position": position}));
+            client.request("textDocument/hover", json!({"textDocument": doc, "position": position}));
+            client.request("textDocument/definition", json!({"textDocument": doc, "position": position}));
+            client.request("textDocument/references", json!({"textDocument": doc, "position": position, "context": {"includeDeclaration": true}}));
+        }
+    }
+    let beyond = json!({"line": lines.len() + 5, "character": 99});
+    client.request("textDocument/hover", json!({"textDocument": doc, "position": beyond}));
+    client.request("textDocument/codeAction", json!({"textDocument": doc, "range": {"start": beyond, "end": beyond}, "context": {"diagnostics": []}}));
+    client.stop();
+}
