@@ -299,6 +299,17 @@ pub enum Builtin {
     Join,
 }
 
+impl Builtin {
+    /// How many arguments the function takes.
+    pub fn arity(self) -> usize {
+        match self {
+            Builtin::Round | Builtin::Truncate | Builtin::Join => 2,
+            Builtin::PadLeft | Builtin::Replace => 3,
+            _ => 1,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(rename_all = "snake_case")]
 pub enum Expr {
@@ -556,7 +567,13 @@ impl IndexCheck<'_> {
                 self.expr(left);
                 self.expr(right);
             }
-            Expr::Call { args, .. } | Expr::List(args) => args.iter().for_each(|a| self.expr(a)),
+            Expr::Call { function, args } => {
+                if args.len() != function.arity() {
+                    self.fail(format!("{function:?} takes {} arguments, not {}", function.arity(), args.len()));
+                }
+                args.iter().for_each(|a| self.expr(a));
+            }
+            Expr::List(args) => args.iter().for_each(|a| self.expr(a)),
             Expr::Lookup { lookup, key } => {
                 if *lookup as usize >= self.program.lookups.len() {
                     self.fail(format!("lookup {lookup} does not exist"));
@@ -600,5 +617,45 @@ impl IndexCheck<'_> {
                 self.expr(value);
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn program(key: Expr) -> Program {
+        Program {
+            ir_version: IR_VERSION,
+            name: "t".into(),
+            source: "brightpearl.Order".into(),
+            target: Target { type_name: "x.Y".into(), format: Format::Json, element: "Y".into(), document_position: None, nodes: vec![Node { name: "Y".into(), fields: vec![] }] },
+            params: vec![],
+            lookups: vec![],
+            tables: vec![],
+            key,
+            locals: 1,
+            projection: None,
+            body: vec![],
+        }
+    }
+
+    #[test]
+    fn a_damaged_program_is_refused_at_load() {
+        let good = program(Expr::Call { function: Builtin::Text, args: vec![Expr::Input] });
+        assert!(Program::from_json(&good.to_json()).is_ok());
+        for bad in [
+            program(Expr::Call { function: Builtin::Round, args: vec![Expr::Input] }),
+            program(Expr::Local(3)),
+            program(Expr::Param(0)),
+            program(Expr::Lookup { lookup: 0, key: Box::new(Expr::Input) }),
+        ] {
+            let error = Program::from_json(&bad.to_json()).unwrap_err();
+            assert!(matches!(error, LoadError::Invalid(_)), "{error}");
+        }
+        let other = good.to_json().replacen("\"ir_version\": 1", "\"ir_version\": 7", 1);
+        assert!(matches!(Program::from_json(&other), Err(LoadError::Version { found: 7 })));
+        assert!(matches!(Program::from_json("{\"ir_version\": 1, \"name\": 3}"), Err(LoadError::Format(_))));
+        assert!(matches!(Program::from_json("not json"), Err(LoadError::Format(_))));
     }
 }
