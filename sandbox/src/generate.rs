@@ -44,6 +44,7 @@ pub use rng::{mix, Rng};
 
 use clock::{local_day, local_midnight, Offset, DAY};
 use data::*;
+pub use data::{Country, Region};
 use wire::{Invoice, Order, Stamp};
 
 /// The product id Brightpearl shows on rows that name no product (free text, shipping).
@@ -58,8 +59,10 @@ pub const DEFAULT_FIRST_ID: i64 = 100_001;
 pub const FIRST_PRODUCT_ID: i64 = 1001;
 /// The first customer contact id; ids run up to `FIRST_CONTACT_ID + CONTACTS - 1`.
 pub const FIRST_CONTACT_ID: i64 = 200;
-const PRODUCTS: u64 = 6_000;
-const CONTACTS: u64 = 40_000;
+/// The number of products in the catalogue.
+pub const PRODUCTS: u64 = 6_000;
+/// The number of customer contacts.
+pub const CONTACTS: u64 = 40_000;
 /// Regular customers: most orders come from these.
 const REGULARS: u64 = 2_000;
 /// Average seconds between two orders' `placedOn`: a million orders cover about five years.
@@ -134,7 +137,8 @@ impl OrderGenerator {
         serde_json::to_writer(out, &OrderBuilder::new(self, index).build()).map_err(io::Error::from)
     }
 
-    fn product(&self, index: u64) -> Product {
+    /// Product `index` (`0..PRODUCTS`) of the catalogue; its id is `FIRST_PRODUCT_ID + index`.
+    pub fn product(&self, index: u64) -> Product {
         let mut r = Rng::new(mix(mix(self.seed, TAG_PRODUCT), index));
         let id = FIRST_PRODUCT_ID + index as i64;
         let family = pick_family(&mut r);
@@ -167,7 +171,20 @@ impl OrderGenerator {
         Product { id, name, sku, usd_cents: cents as i128, extra_places, tax_class, cost_permille }
     }
 
-    fn contact(&self, index: u64) -> Contact {
+    /// The product with this id, if the catalogue has it.
+    pub fn product_by_id(&self, id: i64) -> Option<Product> {
+        let index = u64::try_from(id.checked_sub(FIRST_PRODUCT_ID)?).ok()?;
+        (index < PRODUCTS).then(|| self.product(index))
+    }
+
+    /// The contact with this id, if there is one.
+    pub fn contact_by_id(&self, id: i64) -> Option<Contact> {
+        let index = u64::try_from(id.checked_sub(FIRST_CONTACT_ID)?).ok()?;
+        (index < CONTACTS).then(|| self.contact(index))
+    }
+
+    /// Contact `index` (`0..CONTACTS`); its id is `FIRST_CONTACT_ID + index`.
+    pub fn contact(&self, index: u64) -> Contact {
         let mut r = Rng::new(mix(mix(self.seed, TAG_CONTACT), index));
         let id = FIRST_CONTACT_ID + index as i64;
         let country = if r.chance(25) { None } else { Some(*r.weighted(COUNTRIES)) };
@@ -224,49 +241,59 @@ pub fn response_envelope(orders: Vec<Value>) -> Value {
     json!({ "response": orders })
 }
 
+/// A product's tax class: which of its region's rates applies.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum TaxClass {
+pub enum TaxClass {
     Standard,
     Reduced,
     Zero,
 }
 
-struct Product {
-    id: i64,
-    name: String,
-    sku: String,
-    usd_cents: i128,
-    extra_places: i128,
-    tax_class: TaxClass,
+/// A catalogue product: the facts orders, simulators and GP master data all derive from.
+#[derive(Debug, Clone)]
+pub struct Product {
+    pub id: i64,
+    pub name: String,
+    /// At most 30 characters (GP's ITEMNMBR), so every SKU maps.
+    pub sku: String,
+    /// List price in US cents; [`Product::extra_places`] adds the 3rd and 4th decimal places.
+    pub usd_cents: i128,
+    pub extra_places: i128,
+    pub tax_class: TaxClass,
     /// Cost as a share of the price, per mille; 0 where the cost is not kept.
-    cost_permille: i128,
+    pub cost_permille: i128,
 }
 
-#[derive(Clone)]
-struct Person {
-    full_name: String,
-    email: String,
-    telephone: String,
-    mobile: String,
-    fax: String,
+/// A person's name and ways to reach them.
+#[derive(Debug, Clone)]
+pub struct Person {
+    pub full_name: String,
+    pub email: String,
+    pub telephone: String,
+    pub mobile: String,
+    pub fax: String,
 }
 
-#[derive(Clone)]
-struct Address {
-    line1: String,
-    line2: String,
-    line3: String,
-    line4: String,
-    postal: String,
+/// A postal address; lines may be empty, and some are longer than GP's fields on purpose.
+#[derive(Debug, Clone)]
+pub struct Address {
+    pub line1: String,
+    pub line2: String,
+    pub line3: String,
+    pub line4: String,
+    pub postal: String,
 }
 
-#[derive(Clone)]
-struct Contact {
-    id: i64,
-    person: Person,
-    company: String,
-    address: Address,
-    country: Option<Country>,
+/// A customer contact: orders are placed by contacts, GP customers are made from them.
+#[derive(Debug, Clone)]
+pub struct Contact {
+    pub id: i64,
+    pub person: Person,
+    /// Empty for private customers.
+    pub company: String,
+    pub address: Address,
+    /// `None` for contacts whose country is not recorded.
+    pub country: Option<Country>,
 }
 
 fn is_plain(s: &str) -> bool {
