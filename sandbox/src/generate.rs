@@ -29,9 +29,10 @@
 //! by `exchangeRate` (order currency per unit of account currency), rounded to 2 places, and
 //! `baseTotal = baseNet + baseTaxAmount`.
 
-mod clock;
+pub mod clock;
 mod data;
 mod money;
+pub mod records;
 mod rng;
 mod wire;
 

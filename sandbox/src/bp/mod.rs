@@ -1,7 +1,15 @@
 //! `bp-sim`: a simulator of the Brightpearl public API, faithful to its wire format and quirks.
 
 pub mod config;
+pub mod error;
 pub mod events;
+pub mod idset;
+pub mod patch;
+pub mod store;
+pub mod time;
+pub mod values;
 
 pub use config::Config;
+pub use error::{ApiError, ApiResult};
 pub use events::{Event, Events, Lifecycle};
+pub use store::Store;
