@@ -11,6 +11,8 @@ pub struct Config {
     pub app_ref: String,
     /// The private-app account token (`brightpearl-account-token`).
     pub account_token: String,
+    /// The OAuth client secret a confidential app sends to the token endpoint.
+    pub client_secret: String,
     /// Requests per rolling minute per account.
     pub rate_limit: u32,
     /// Every duration the simulator keeps (throttle window, token lifetime, webhook retry delays)
@@ -28,6 +30,7 @@ impl Default for Config {
             account: "sandbox".into(),
             app_ref: "sandbox".into(),
             account_token: "sandbox-dev-token".into(),
+            client_secret: "sandbox-client-secret".into(),
             rate_limit: 200,
             time_scale: 1,
             seed: 1,

@@ -27,6 +27,7 @@ use crate::generate::records::{self, NOMINAL_CODES, ORDER_STATUSES, TAX_CODES, W
 use crate::generate::{OrderGenerator, FIRST_CONTACT_ID, FIRST_PRODUCT_ID, FREE_TEXT_PRODUCT_ID};
 
 pub use goods::GoodsOutEventCode;
+pub use orders::ORDER_TYPES;
 
 /// Contacts seeded besides the customers of the seeded orders: ids `FIRST_CONTACT_ID..+this`.
 const SEEDED_CONTACTS: i64 = 250;
