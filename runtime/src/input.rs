@@ -10,6 +10,10 @@ use std::io::BufRead;
 
 use serde_json::Value as Json;
 
+use crate::doc::Doc;
+use crate::ir::Projection;
+use crate::scan::{self, Plan};
+
 /// One record to map, with its key in an id-keyed envelope when it came from one.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Record {
@@ -28,7 +32,7 @@ pub struct InputError {
 pub struct Records<R: BufRead> {
     reader: R,
     /// What the mapping reads: JSON lines are parsed through it (see [`crate::project`]).
-    projection: Option<crate::ir::Projection>,
+    projection: Option<Projection>,
     line: usize,
     pending: std::vec::IntoIter<Result<Record, InputError>>,
     /// Set once the first line shows the input is one multi-line document, which is then read whole.
@@ -40,7 +44,7 @@ pub fn records<R: BufRead>(reader: R) -> Records<R> {
 }
 
 /// [`records`], parsing only the parts of each JSON line that `projection` names.
-pub fn projected_records<R: BufRead>(reader: R, projection: Option<crate::ir::Projection>) -> Records<R> {
+pub fn projected_records<R: BufRead>(reader: R, projection: Option<Projection>) -> Records<R> {
     Records { projection, ..records(reader) }
 }
 
@@ -61,38 +65,98 @@ impl<R: BufRead> Iterator for Records<R> {
                 Ok(_) => self.line += 1,
                 Err(e) => {
                     self.done = true;
-                    return Some(Err(InputError { line: Some(self.line + 1), message: format!("cannot read the input: {e}") }));
+                    return Some(Err(read_error(self.line + 1, e)));
                 }
             }
             // A line that is not UTF-8 is one bad record, not the end of the stream.
             let line = match String::from_utf8(bytes) {
                 Ok(line) => line,
-                Err(_) => return Some(Err(InputError { line: Some(self.line), message: "the line is not UTF-8 text".into() })),
+                Err(_) => return Some(Err(not_text(self.line))),
             };
             if line.trim().is_empty() {
                 continue;
             }
-            let parsed = match &self.projection {
-                Some(projection) => crate::project::parse(&line, projection),
-                None => serde_json::from_str::<Json>(&line),
-            };
-            let parsed = match parsed {
-                Ok(value) => Ok(value),
-                Err(e) if self.line == 1 && e.is_eof() => {
-                    // Not JSON lines: one document over several lines. Read the rest and parse it whole.
-                    self.done = true;
-                    let mut rest = line;
-                    if let Err(e) = self.reader.read_to_string(&mut rest) {
-                        return Some(Err(InputError { line: None, message: format!("cannot read the input: {e}") }));
+            let (records, rest_read) = read_line(line, self.line, self.projection.as_ref(), &mut self.reader);
+            self.done = rest_read;
+            self.pending = records.into_iter();
+        }
+    }
+}
+
+fn read_error(line: usize, e: std::io::Error) -> InputError {
+    InputError { line: Some(line), message: format!("cannot read the input: {e}") }
+}
+
+fn not_text(line: usize) -> InputError {
+    InputError { line: Some(line), message: "the line is not UTF-8 text".into() }
+}
+
+/// The records of line number `number`, and whether the rest of the input was read with it (the
+/// first line of a document over several lines).
+fn read_line<R: BufRead>(line: String, number: usize, projection: Option<&Projection>, reader: &mut R) -> (Vec<Result<Record, InputError>>, bool) {
+    let parsed = match projection {
+        Some(projection) => crate::project::parse(&line, projection),
+        None => serde_json::from_str::<Json>(&line),
+    };
+    let parsed = match parsed {
+        Ok(value) => Ok(value),
+        Err(e) if number == 1 && e.is_eof() => {
+            // Not JSON lines: one document over several lines. Read the rest and parse it whole.
+            let mut rest = line;
+            if let Err(e) = reader.read_to_string(&mut rest) {
+                return (vec![Err(InputError { line: None, message: format!("cannot read the input: {e}") })], true);
+            }
+            let parsed = serde_json::from_str::<Json>(&rest).map_err(|e| InputError { line: Some(e.line()), message: format!("malformed JSON: {e}") });
+            return (parsed.map_or_else(|e| vec![Err(e)], unwrap), true);
+        }
+        Err(e) => Err(InputError { line: Some(number), message: format!("malformed JSON: {e}") }),
+    };
+    (parsed.map_or_else(|e| vec![Err(e)], unwrap), false)
+}
+
+/// Calls `each` with every record of a reader, as a document, or with what is wrong with a part that
+/// is not one; stops at the first error `each` returns.
+///
+/// The streaming reader of `maprun apply`: it reads what [`projected_records`] reads, but each line of
+/// JSON lines is scanned into a document borrowing from one reused buffer ([`crate::scan`]), and only
+/// lines the scanner leaves (envelopes, malformed lines, a document over several lines) are parsed
+/// into values first.
+pub fn stream<R: BufRead, E>(mut reader: R, projection: Option<&Projection>, mut each: impl FnMut(Result<&Doc, InputError>) -> Result<(), E>) -> Result<(), E> {
+    let plan = Plan::new(projection);
+    let mut bytes = Vec::new();
+    let mut spare = Doc::default();
+    let mut number = 0;
+    loop {
+        bytes.clear();
+        match reader.read_until(b'\n', &mut bytes) {
+            Ok(0) => return Ok(()),
+            Ok(_) => number += 1,
+            Err(e) => return each(Err(read_error(number + 1, e))),
+        }
+        let Ok(line) = std::str::from_utf8(&bytes) else {
+            each(Err(not_text(number)))?;
+            continue;
+        };
+        if line.trim().is_empty() {
+            continue;
+        }
+        match scan::parse_into(line, &plan, std::mem::take(&mut spare)) {
+            Ok(doc) => {
+                each(Ok(&doc))?;
+                spare = doc.recycle();
+            }
+            Err(scan::Unhandled) => {
+                let (records, rest_read) = read_line(line.to_string(), number, projection, &mut reader);
+                for record in records {
+                    match record {
+                        Ok(record) => each(Ok(&Doc::from_json(&record.value)))?,
+                        Err(e) => each(Err(e))?,
                     }
-                    serde_json::from_str::<Json>(&rest).map_err(|e| InputError { line: Some(e.line()), message: format!("malformed JSON: {e}") })
                 }
-                Err(e) => Err(InputError { line: Some(self.line), message: format!("malformed JSON: {e}") }),
-            };
-            self.pending = match parsed {
-                Ok(value) => unwrap(value).into_iter(),
-                Err(e) => vec![Err(e)].into_iter(),
-            };
+                if rest_read {
+                    return Ok(());
+                }
+            }
         }
     }
 }

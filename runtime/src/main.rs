@@ -7,7 +7,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use maprun::exec::{Failure, Outcome};
-use maprun::input::projected_records;
+use maprun::input::stream;
 use maprun::ir::{Format, Program};
 use maprun::writers::codepage::{CodePage, Unmappable};
 use maprun::writers::econnect::{self, XmlOptions};
@@ -135,9 +135,11 @@ fn apply(program_path: &Path, input: &str, params: &[String], lookups: &[String]
         out.write_all(econnect::DOCUMENT_START.as_bytes()).map_err(io_error)?;
     }
     let mut summary = Summary::default();
-    for record in projected_records(reader, program.projection.clone()) {
+    // One buffer for every record's rendering.
+    let mut text = String::new();
+    stream(reader, program.projection.as_ref(), |record| {
         let outcome = match record {
-            Ok(record) => env.run(&record.value),
+            Ok(doc) => env.run_doc(doc),
             Err(e) => {
                 let message = match e.line {
                     Some(line) => format!("input line {line}: {}", e.message),
@@ -148,25 +150,23 @@ fn apply(program_path: &Path, input: &str, params: &[String], lookups: &[String]
         };
         let written = match outcome {
             Outcome::Written { key, document } => {
+                text.clear();
                 let rendered = if xml {
                     match out_dir {
-                        Some(_) => econnect::document(&program, &document, options),
-                        None => {
-                            let mut text = String::new();
-                            econnect::transaction(&program, &document, options, &mut text).map(|_| text)
-                        }
+                        Some(_) => econnect::document(&program, &document, options).map(|document| text = document),
+                        None => econnect::transaction(&program, &document, options, &mut text),
                     }
                 } else {
-                    let mut line = json::body(&program, &document).to_string();
-                    line.push('\n');
-                    Ok(line)
+                    text = json::body(&program, &document).to_string();
+                    text.push('\n');
+                    Ok(())
                 };
                 match rendered {
-                    Ok(text) => {
+                    Ok(()) => {
                         match out_dir {
                             Some(dir) => {
                                 let file = dir.join(format!("{}.{}", file_stem(&key), if xml { "xml" } else { "json" }));
-                                std::fs::write(&file, text).map_err(|e| format!("{}: {e}", file.display()))?;
+                                std::fs::write(&file, &text).map_err(|e| format!("{}: {e}", file.display()))?;
                             }
                             None => out.write_all(text.as_bytes()).map_err(io_error)?,
                         }
@@ -177,7 +177,7 @@ fn apply(program_path: &Path, input: &str, params: &[String], lookups: &[String]
             }
             Outcome::Skipped { .. } => {
                 summary.skipped += 1;
-                continue;
+                return Ok(());
             }
             Outcome::Failed { key, failure } => Err((key, failure)),
         };
@@ -188,7 +188,8 @@ fn apply(program_path: &Path, input: &str, params: &[String], lookups: &[String]
                 report(&mut err, key.as_deref(), &program.name, &failure);
             }
         }
-    }
+        Ok::<(), String>(())
+    })?;
     if xml && out_dir.is_none() {
         out.write_all(econnect::DOCUMENT_END.as_bytes()).map_err(io_error)?;
     }

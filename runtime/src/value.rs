@@ -7,7 +7,7 @@ use std::fmt;
 use std::rc::Rc;
 
 use rust_decimal::Decimal;
-use serde_json::Value as Json;
+use crate::doc::NodeRef;
 
 #[derive(Debug, Clone)]
 pub enum Value<'a> {
@@ -19,7 +19,7 @@ pub enum Value<'a> {
     Date(Date),
     DateTime(DateTime),
     /// A record, a collection or a `json` value of the input, read lazily.
-    Json(&'a Json),
+    Json(NodeRef<'a>),
     List(Rc<Vec<Value<'a>>>),
 }
 

@@ -5,9 +5,9 @@ use std::cmp::Ordering;
 use std::rc::Rc;
 
 use rust_decimal::Decimal;
-use serde_json::Value as Json;
 
 use super::{validation, Class, Env, Failure, Fault};
+use crate::doc::{NodeRef, Shape};
 use crate::ir::{Arm, BinOp, Const, Expr, Presence, SourceType};
 use crate::value::{parse_decimal, Date, DateTime, Value};
 
@@ -15,14 +15,14 @@ pub(crate) type Eval<'a> = Result<Value<'a>, Fault>;
 
 pub(crate) struct Machine<'a> {
     pub(crate) env: &'a Env<'a>,
-    input: &'a Json,
+    input: NodeRef<'a>,
     /// Locals; a `let` whose value failed softly holds the failure, raised again where it is read
     /// (so `let x = to_decimal(s)` followed by `x ?? 0` behaves as `to_decimal(s) ?? 0`).
     frame: Vec<Result<Value<'a>, String>>,
 }
 
 impl<'a> Machine<'a> {
-    pub(crate) fn new(env: &'a Env<'a>, input: &'a Json) -> Self {
+    pub(crate) fn new(env: &'a Env<'a>, input: NodeRef<'a>) -> Self {
         Machine { env, input, frame: vec![Ok(Value::Absent); env.program.locals as usize] }
     }
 
@@ -42,7 +42,7 @@ impl<'a> Machine<'a> {
             Expr::Input => Ok(Value::Json(self.input)),
             Expr::Field { of, name, ty, presence } => match self.eval(of)? {
                 Value::Absent => Ok(Value::Absent),
-                Value::Json(Json::Object(map)) => read(map.get(name.as_str()), *ty, *presence, name),
+                Value::Json(record) if record.is_object() => read(record.get(name), *ty, *presence, name),
                 _ => Err(hard(format!("`{name}` is read from something that is not a record"))),
             },
             Expr::Index { of, key, ty } => {
@@ -50,8 +50,8 @@ impl<'a> Machine<'a> {
                 let key = self.eval(key)?;
                 let found = match (&collection, &key) {
                     (Value::Absent, _) | (_, Value::Absent) => return Ok(Value::Absent),
-                    (Value::Json(Json::Object(map)), _) => key.to_text().and_then(|k| map.get(k.as_str())),
-                    (Value::Json(Json::Array(items)), Value::Int(i)) => usize::try_from(*i).ok().and_then(|i| items.get(i)),
+                    (Value::Json(map), _) if map.is_object() => key.to_text().and_then(|k| map.get(&k)),
+                    (Value::Json(items), Value::Int(i)) if items.is_array() => usize::try_from(*i).ok().and_then(|i| items.index(i)),
                     (Value::List(items), Value::Int(i)) => {
                         return Ok(usize::try_from(*i).ok().and_then(|i| items.get(i)).cloned().unwrap_or(Value::Absent));
                     }
@@ -210,9 +210,9 @@ impl<'a> Machine<'a> {
         match self.eval(source)? {
             Value::Absent => Ok(Vec::new()),
             Value::List(items) => Ok(items.iter().map(|v| (None, v.clone())).collect()),
-            Value::Json(Json::Array(items)) => items.iter().map(|j| Ok((None, read(Some(j), element, Presence::Required, "entry")?))).collect(),
-            Value::Json(Json::Object(map)) => {
-                let mut entries: Vec<(&'a String, &'a Json)> = map.iter().collect();
+            Value::Json(items) if items.is_array() => items.members().map(|j| Ok((None, read(Some(j), element, Presence::Required, "entry")?))).collect(),
+            Value::Json(map) if map.is_object() => {
+                let mut entries: Vec<(&'a str, NodeRef<'a>)> = map.members().map(|m| (m.key(), m)).collect();
                 if keyed_by_id {
                     // Ids of different lengths sort as numbers: "9" before "10".
                     if let Some((bad, _)) = entries.iter().find(|(k, _)| k.is_empty() || !k.bytes().all(|b| b.is_ascii_digit())) {
@@ -223,7 +223,7 @@ impl<'a> Machine<'a> {
                         a.len().cmp(&b.len()).then_with(|| a.cmp(b))
                     });
                 }
-                entries.into_iter().map(|(k, j)| Ok((Some(k.as_str()), read(Some(j), element, Presence::Required, k)?))).collect()
+                entries.into_iter().map(|(k, j)| Ok((Some(k), read(Some(j), element, Presence::Required, k)?))).collect()
             }
             _ => Err(hard("iterating over something that is not a collection".into())),
         }
@@ -294,60 +294,48 @@ pub(crate) fn as_decimal(value: &Value) -> Option<Decimal> {
 }
 
 /// Reads an input JSON value as its source type; a value of the wrong shape fails the record.
-pub(crate) fn read<'a>(found: Option<&'a Json>, ty: SourceType, presence: Presence, name: &str) -> Eval<'a> {
-    let value = match (found, presence) {
-        (None, Presence::Required) => return Err(hard(format!("required field `{name}` is missing"))),
-        (None, _) => return Ok(Value::Absent),
-        (Some(Json::Null), Presence::Nullable) => return Ok(Value::Absent),
-        (Some(Json::Null), _) => return Err(hard(format!("`{name}` is null"))),
-        (Some(v), _) => v,
+pub(crate) fn read<'a>(found: Option<NodeRef<'a>>, ty: SourceType, presence: Presence, name: &str) -> Eval<'a> {
+    let value = match found {
+        None if presence == Presence::Required => return Err(hard(format!("required field `{name}` is missing"))),
+        None => return Ok(Value::Absent),
+        Some(v) => v,
     };
+    let shape = value.shape();
+    match (shape, presence) {
+        (Shape::Null, Presence::Nullable) => return Ok(Value::Absent),
+        (Shape::Null, _) => return Err(hard(format!("`{name}` is null"))),
+        _ => {}
+    }
     let wrong = |what: &str| Err(hard(format!("`{name}`: {} is not {what}", describe(value))));
-    match ty {
-        SourceType::String => match value {
-            Json::String(s) => Ok(Value::Str(Cow::Borrowed(s))),
-            _ => wrong("text"),
-        },
-        SourceType::DecimalText => match value {
-            // Brightpearl writes decimals in text plainly; an exponent is not its format.
-            Json::String(s) if !s.contains(['e', 'E']) => parse_decimal(s).map(Value::Dec).map_or_else(|| wrong("a decimal"), Ok),
-            Json::String(_) => wrong("a plain decimal"),
-            _ => wrong("a decimal in text"),
-        },
-        SourceType::Decimal => match value {
-            Json::Number(n) => parse_decimal(n.as_str()).map(Value::Dec).map_or_else(|| wrong("a decimal"), Ok),
-            _ => wrong("a number"),
-        },
-        SourceType::Int => match value {
-            Json::Number(n) => n.as_str().parse::<i64>().map(Value::Int).map_or_else(|_| wrong("an integer"), Ok),
-            _ => wrong("an integer"),
-        },
-        SourceType::Bool => match value {
-            Json::Bool(b) => Ok(Value::Bool(*b)),
-            _ => wrong("true or false"),
-        },
-        SourceType::Date => match value {
-            Json::String(s) => Date::parse(s).map(Value::Date).map_or_else(|| wrong("a date (YYYY-MM-DD)"), Ok),
-            _ => wrong("a date"),
-        },
-        SourceType::DateTime => match value {
-            Json::String(s) => DateTime::parse(s).map(Value::DateTime).map_or_else(|| wrong("a date-time with an offset"), Ok),
-            _ => wrong("a date-time"),
-        },
-        SourceType::Record | SourceType::Keyed | SourceType::Map => match value {
-            Json::Object(_) => Ok(Value::Json(value)),
-            _ => wrong("an object"),
-        },
-        SourceType::List => match value {
-            Json::Array(_) => Ok(Value::Json(value)),
-            _ => wrong("an array"),
-        },
-        SourceType::Json => Ok(Value::Json(value)),
+    match (ty, value.shape()) {
+        (SourceType::String, Shape::String(s)) => Ok(Value::Str(Cow::Borrowed(s))),
+        (SourceType::String, _) => wrong("text"),
+        // Brightpearl writes decimals in text plainly; an exponent is not its format.
+        (SourceType::DecimalText, Shape::String(s)) if !s.contains(['e', 'E']) => {
+            parse_decimal(s).map(Value::Dec).map_or_else(|| wrong("a decimal"), Ok)
+        }
+        (SourceType::DecimalText, Shape::String(_)) => wrong("a plain decimal"),
+        (SourceType::DecimalText, _) => wrong("a decimal in text"),
+        (SourceType::Decimal, Shape::Number(n)) => parse_decimal(n).map(Value::Dec).map_or_else(|| wrong("a decimal"), Ok),
+        (SourceType::Decimal, _) => wrong("a number"),
+        (SourceType::Int, Shape::Number(n)) => n.parse::<i64>().map(Value::Int).map_or_else(|_| wrong("an integer"), Ok),
+        (SourceType::Int, _) => wrong("an integer"),
+        (SourceType::Bool, Shape::Bool(b)) => Ok(Value::Bool(b)),
+        (SourceType::Bool, _) => wrong("true or false"),
+        (SourceType::Date, Shape::String(s)) => Date::parse(s).map(Value::Date).map_or_else(|| wrong("a date (YYYY-MM-DD)"), Ok),
+        (SourceType::Date, _) => wrong("a date"),
+        (SourceType::DateTime, Shape::String(s)) => DateTime::parse(s).map(Value::DateTime).map_or_else(|| wrong("a date-time with an offset"), Ok),
+        (SourceType::DateTime, _) => wrong("a date-time"),
+        (SourceType::Record | SourceType::Keyed | SourceType::Map, Shape::Object) => Ok(Value::Json(value)),
+        (SourceType::Record | SourceType::Keyed | SourceType::Map, _) => wrong("an object"),
+        (SourceType::List, Shape::Array) => Ok(Value::Json(value)),
+        (SourceType::List, _) => wrong("an array"),
+        (SourceType::Json, _) => Ok(Value::Json(value)),
     }
 }
 
-fn describe(value: &Json) -> String {
-    let text = value.to_string();
+fn describe(value: NodeRef) -> String {
+    let text = value.to_json_text();
     if text.chars().count() > 40 {
         format!("{}...", text.chars().take(37).collect::<String>())
     } else {

@@ -14,6 +14,7 @@ use std::rc::Rc;
 use rust_decimal::Decimal;
 use serde_json::Value as Json;
 
+use crate::doc::Doc;
 use crate::ir::{Const, FieldKind, Program, Stmt, ValueType};
 use crate::value::{format_decimal, places, Date, DateTime, Value};
 
@@ -94,9 +95,14 @@ impl<'p> Env<'p> {
         Env { program, params, lookups }
     }
 
-    /// Runs the program on one record. `key` is the record's key in an id-keyed envelope, if any.
-    pub fn run<'a>(&'a self, input: &'a Json) -> Outcome {
-        let mut machine = eval::Machine::new(self, input);
+    /// Runs the program on one record.
+    pub fn run(&self, input: &Json) -> Outcome {
+        self.run_doc(&Doc::from_json(input))
+    }
+
+    /// Runs the program on one record read as a document.
+    pub fn run_doc<'a>(&'a self, input: &'a Doc<'a>) -> Outcome {
+        let mut machine = eval::Machine::new(self, input.root());
         let key = match machine.eval(&self.program.key) {
             Ok(value) => match value.to_text() {
                 Some(key) => key,
@@ -178,9 +184,10 @@ impl<'a> eval::Machine<'a> {
                 Stmt::Set { field, value } => {
                     let layout = &program.target.nodes[node.node as usize];
                     let target = &layout.fields[*field as usize];
-                    let path = format!("{}.{}", layout.name, target.name);
-                    let v = self.eval(value).map_err(|f| f.into_failure(Some(path.clone())))?;
-                    node.fields[*field as usize] = match to_scalar(v, &target.kind, &path)? {
+                    // Named only when a failure needs it.
+                    let path = || format!("{}.{}", layout.name, target.name);
+                    let v = self.eval(value).map_err(|f| f.into_failure(Some(path())))?;
+                    node.fields[*field as usize] = match to_scalar(v, &target.kind, path)? {
                         Some(scalar) => Out::Scalar(scalar),
                         None => Out::Empty,
                     };
@@ -241,13 +248,13 @@ impl<'a> eval::Machine<'a> {
 }
 
 /// The value written to a field, checked against what the field holds.
-fn to_scalar(value: Value, kind: &FieldKind, path: &str) -> Result<Option<Scalar>, Failure> {
+fn to_scalar(value: Value, kind: &FieldKind, path: impl Fn() -> String) -> Result<Option<Scalar>, Failure> {
     let FieldKind::Value { ty, required, length, scale, key } = kind else { unreachable!("validated at load") };
-    let fail = |message: String| Err(validation(Some(path.to_string()), message));
+    let fail = |message: String| Err(validation(Some(path()), message));
     let scalar = match (ty, value) {
         (_, Value::Absent) => {
             if *required {
-                return fail(format!("{path} is required and has no value"));
+                return fail(format!("{} is required and has no value", path()));
             }
             return Ok(None);
         }
@@ -256,7 +263,7 @@ fn to_scalar(value: Value, kind: &FieldKind, path: &str) -> Result<Option<Scalar
             if let Some(max) = length {
                 if count > *max as usize {
                     let what = if *key { "key" } else { "text" };
-                    return fail(format!("the {what} {s:?} is {count} characters; {path} holds {max}"));
+                    return fail(format!("the {what} {s:?} is {count} characters; {} holds {max}", path()));
                 }
             }
             Scalar::Str(s.into_owned())
@@ -265,7 +272,7 @@ fn to_scalar(value: Value, kind: &FieldKind, path: &str) -> Result<Option<Scalar
         (ValueType::Decimal | ValueType::DecimalText, Value::Dec(d)) => {
             if let Some(scale) = scale {
                 if places(&d) > *scale {
-                    return fail(format!("{} has {} decimal places; {path} stores {scale}", format_decimal(&d), places(&d)));
+                    return fail(format!("{} has {} decimal places; {} stores {scale}", format_decimal(&d), places(&d), path()));
                 }
             }
             Scalar::Dec(d)
@@ -274,12 +281,12 @@ fn to_scalar(value: Value, kind: &FieldKind, path: &str) -> Result<Option<Scalar
         (ValueType::Bool, Value::Bool(b)) => Scalar::Bool(b),
         (ValueType::Date, Value::Date(d)) => Scalar::Date(d),
         (ValueType::DateTime, Value::DateTime(d)) => Scalar::DateTime(d),
-        (ValueType::Json, Value::Json(j)) => Scalar::Json(j.clone()),
+        (ValueType::Json, Value::Json(j)) => Scalar::Json(j.to_json()),
         (ValueType::Json | ValueType::String, other) => match other.to_text() {
             Some(text) => Scalar::Str(text),
-            None => return fail(format!("{path} cannot hold this value")),
+            None => return fail(format!("{} cannot hold this value", path())),
         },
-        (ty, other) => return fail(format!("{path} holds {ty:?} values, not {other:?}")),
+        (ty, other) => return fail(format!("{} holds {ty:?} values, not {other:?}", path())),
     };
     Ok(Some(scalar))
 }

@@ -1,0 +1,624 @@
+//! The fast reader of one JSON line: it walks the bytes once, builds nodes only for what the
+//! mapping's projection names and steps over the rest, borrowing text from the line.
+//!
+//! It accepts only what serde_json accepts and gives what [`crate::project::parse`] gives for it. What
+//! it does not handle itself it refuses with [`Unhandled`], and the caller reads that line the general
+//! way: malformed JSON (so that its message is serde_json's), an envelope or an array of records,
+//! duplicate keys, numbers with an exponent where they are kept, `\u` escapes of surrogates where text
+//! is kept, or nesting deeper than [`MAX_DEPTH`].
+
+use std::borrow::Cow;
+
+use crate::doc::{Doc, Kind, Node};
+use crate::ir::Projection;
+
+/// Deeper than this, a line is read the general way (serde_json's own limit is 128).
+const MAX_DEPTH: usize = 100;
+
+/// The line needs the general reader.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Unhandled;
+
+type Scan<T> = Result<T, Unhandled>;
+
+/// A projection compiled for scanning: each node's field names with the plan of their values.
+#[derive(Debug, Clone)]
+pub struct Plan {
+    nodes: Vec<PlanNode>,
+}
+
+#[derive(Debug, Clone)]
+struct PlanNode {
+    /// Keep the whole value.
+    all: bool,
+    fields: Vec<(Box<str>, usize)>,
+    /// The plan of every member (`*`).
+    every: Option<usize>,
+}
+
+impl Plan {
+    /// The plan for a program's projection; without one, whole records are kept.
+    pub fn new(projection: Option<&Projection>) -> Plan {
+        let mut plan = Plan { nodes: Vec::new() };
+        match projection {
+            Some(p) => {
+                plan.add(p);
+            }
+            None => plan.nodes.push(PlanNode { all: true, fields: Vec::new(), every: None }),
+        }
+        plan
+    }
+
+    fn add(&mut self, projection: &Projection) -> usize {
+        let at = self.nodes.len();
+        self.nodes.push(PlanNode { all: projection.all, fields: Vec::new(), every: None });
+        for (name, child) in &projection.fields {
+            let index = self.add(child);
+            if name == "*" {
+                self.nodes[at].every = Some(index);
+            } else {
+                self.nodes[at].fields.push((name.as_str().into(), index));
+            }
+        }
+        at
+    }
+
+    /// The plan of a member named `key` of an object read with plan `at`: `None` to skip it.
+    fn member(&self, at: usize, key: &str) -> Option<usize> {
+        let node = &self.nodes[at];
+        if node.all {
+            return Some(at);
+        }
+        node.fields.iter().find(|(name, _)| **name == *key).map(|(_, plan)| *plan).or(node.every)
+    }
+
+    /// The plan of each entry of an array read with plan `at`: `None` to skip them.
+    fn entry(&self, at: usize) -> Option<usize> {
+        let node = &self.nodes[at];
+        if node.all {
+            Some(at)
+        } else {
+            node.every
+        }
+    }
+}
+
+/// Reads one line holding one record (a JSON object) through `plan`.
+pub fn parse<'a>(text: &'a str, plan: &Plan) -> Scan<Doc<'a>> {
+    parse_into(text, plan, Doc::default())
+}
+
+/// [`parse`], building the document in `spare` (see [`Doc::recycle`]) to reuse its allocation.
+pub fn parse_into<'a>(text: &'a str, plan: &Plan, spare: Doc<'static>) -> Scan<Doc<'a>> {
+    let mut scanner = Scanner { text, bytes: text.as_bytes(), pos: 0, plan, doc: spare, members: Vec::new() };
+    scanner.doc.nodes.clear();
+    if scanner.peek()? != b'{' {
+        return Err(Unhandled);
+    }
+    scanner.value(Cow::Borrowed(""), 0, 0)?;
+    scanner.skip_whitespace();
+    if scanner.pos != scanner.bytes.len() {
+        return Err(Unhandled);
+    }
+    Ok(scanner.doc)
+}
+
+/// serde_json's private keys (numbers and raw values as one-entry maps): a record using one as its
+/// first key is read the general way.
+const PRIVATE_KEY: &str = "$serde_json::private::";
+
+struct Scanner<'a, 'p> {
+    text: &'a str,
+    bytes: &'a [u8],
+    pos: usize,
+    plan: &'p Plan,
+    doc: Doc<'a>,
+    /// The members of the objects and arrays being read, innermost last.
+    members: Vec<u32>,
+}
+
+/// Bytes that end the plain run of a string: the quote, the backslash and control characters.
+static STRING_STOP: [bool; 256] = {
+    let mut table = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        table[b] = true;
+        b += 1;
+    }
+    table[b'"' as usize] = true;
+    table[b'\\' as usize] = true;
+    table
+};
+
+impl<'a> Scanner<'a, '_> {
+    fn skip_whitespace(&mut self) {
+        while let Some(b' ' | b'\n' | b'\t' | b'\r') = self.bytes.get(self.pos) {
+            self.pos += 1;
+        }
+    }
+
+    /// The next byte that is not whitespace, not consumed.
+    #[inline]
+    fn peek(&mut self) -> Scan<u8> {
+        match self.bytes.get(self.pos) {
+            Some(&b) if !matches!(b, b' ' | b'\n' | b'\t' | b'\r') => Ok(b),
+            _ => {
+                self.skip_whitespace();
+                self.bytes.get(self.pos).copied().ok_or(Unhandled)
+            }
+        }
+    }
+
+    fn expect(&mut self, byte: u8) -> Scan<()> {
+        if self.peek()? != byte {
+            return Err(Unhandled);
+        }
+        self.pos += 1;
+        Ok(())
+    }
+
+    fn push(&mut self, key: Cow<'a, str>, kind: Kind<'a>) -> u32 {
+        let at = self.doc.nodes.len() as u32;
+        self.doc.nodes.push(Node { key, kind, next: 0 });
+        at
+    }
+
+    /// Reads a value with plan `plan` into a new node.
+    fn value(&mut self, key: Cow<'a, str>, plan: usize, depth: usize) -> Scan<u32> {
+        if depth > MAX_DEPTH {
+            return Err(Unhandled);
+        }
+        let kind = match self.peek()? {
+            b'{' => return self.object(key, plan, depth),
+            b'[' => return self.array(key, plan, depth),
+            b'"' => {
+                self.pos += 1;
+                Kind::String(self.string()?)
+            }
+            b't' => self.literal("true", Kind::Bool(true))?,
+            b'f' => self.literal("false", Kind::Bool(false))?,
+            b'n' => self.literal("null", Kind::Null)?,
+            _ => {
+                let start = self.pos;
+                if self.number()? {
+                    // serde_json rewrites an exponent (`1E5` becomes `1e+5`): left to it.
+                    return Err(Unhandled);
+                }
+                Kind::Number(Cow::Borrowed(self.text.get(start..self.pos).ok_or(Unhandled)?))
+            }
+        };
+        Ok(self.push(key, kind))
+    }
+
+    fn literal(&mut self, word: &str, kind: Kind<'a>) -> Scan<Kind<'a>> {
+        if !self.bytes.get(self.pos..).is_some_and(|rest| rest.starts_with(word.as_bytes())) {
+            return Err(Unhandled);
+        }
+        self.pos += word.len();
+        Ok(kind)
+    }
+
+    fn object(&mut self, key: Cow<'a, str>, plan: usize, depth: usize) -> Scan<u32> {
+        self.pos += 1;
+        let at = self.push(key, Kind::Object { first: 0, len: 0 });
+        let start = self.members.len();
+        if self.peek()? == b'}' {
+            self.pos += 1;
+            return Ok(at);
+        }
+        let mut first = true;
+        loop {
+            self.expect(b'"')?;
+            let key = self.string()?;
+            if (first && key.starts_with(PRIVATE_KEY)) || (depth == 0 && key == "response") {
+                return Err(Unhandled);
+            }
+            first = false;
+            self.expect(b':')?;
+            match self.plan.member(plan, &key) {
+                Some(child) => {
+                    let member = self.value(key, child, depth + 1)?;
+                    self.members.push(member);
+                }
+                None => self.skip(depth + 1)?,
+            }
+            match self.peek()? {
+                b',' => self.pos += 1,
+                b'}' => break,
+                _ => return Err(Unhandled),
+            }
+        }
+        self.pos += 1;
+        let members = &self.members[start..];
+        if has_duplicate(members.iter().map(|&m| self.doc.nodes[m as usize].key.as_ref())) {
+            // serde_json keeps the first position and the last value of a repeated key.
+            return Err(Unhandled);
+        }
+        self.doc.link(at, members);
+        self.members.truncate(start);
+        Ok(at)
+    }
+
+    fn array(&mut self, key: Cow<'a, str>, plan: usize, depth: usize) -> Scan<u32> {
+        self.pos += 1;
+        let at = self.push(key, Kind::Array { first: 0, len: 0 });
+        let start = self.members.len();
+        let entry = self.plan.entry(plan);
+        if self.peek()? == b']' {
+            self.pos += 1;
+            return Ok(at);
+        }
+        loop {
+            match entry {
+                Some(child) => {
+                    let member = self.value(Cow::Borrowed(""), child, depth + 1)?;
+                    self.members.push(member);
+                }
+                None => self.skip(depth + 1)?,
+            }
+            match self.peek()? {
+                b',' => self.pos += 1,
+                b']' => break,
+                _ => return Err(Unhandled),
+            }
+        }
+        self.pos += 1;
+        self.doc.link(at, &self.members[start..]);
+        self.members.truncate(start);
+        Ok(at)
+    }
+
+    /// Steps over a value, checking it is well formed, building nothing.
+    fn skip(&mut self, depth: usize) -> Scan<()> {
+        if depth > MAX_DEPTH {
+            return Err(Unhandled);
+        }
+        match self.peek()? {
+            b'{' => {
+                self.pos += 1;
+                if self.peek()? == b'}' {
+                    self.pos += 1;
+                    return Ok(());
+                }
+                loop {
+                    self.expect(b'"')?;
+                    self.skip_string()?;
+                    self.expect(b':')?;
+                    self.skip(depth + 1)?;
+                    match self.peek()? {
+                        b',' => self.pos += 1,
+                        b'}' => break,
+                        _ => return Err(Unhandled),
+                    }
+                }
+                self.pos += 1;
+            }
+            b'[' => {
+                self.pos += 1;
+                if self.peek()? == b']' {
+                    self.pos += 1;
+                    return Ok(());
+                }
+                loop {
+                    self.skip(depth + 1)?;
+                    match self.peek()? {
+                        b',' => self.pos += 1,
+                        b']' => break,
+                        _ => return Err(Unhandled),
+                    }
+                }
+                self.pos += 1;
+            }
+            b'"' => {
+                self.pos += 1;
+                self.skip_string()?;
+            }
+            b't' => {
+                self.literal("true", Kind::Null)?;
+            }
+            b'f' => {
+                self.literal("false", Kind::Null)?;
+            }
+            b'n' => {
+                self.literal("null", Kind::Null)?;
+            }
+            _ => {
+                self.number()?;
+            }
+        }
+        Ok(())
+    }
+
+    /// The plain run of a string from the current position: up to a quote, a backslash or a control
+    /// character, which it returns (not consumed).
+    #[inline]
+    fn plain_run(&mut self) -> Scan<u8> {
+        let mut pos = self.pos;
+        // Eight bytes at a time while none of them ends the run.
+        while let Some(chunk) = self.bytes.get(pos..pos + 8) {
+            let word = u64::from_le_bytes(chunk.try_into().map_err(|_| Unhandled)?);
+            let stops = stop_bytes(word);
+            if stops != 0 {
+                pos += (stops.trailing_zeros() / 8) as usize;
+                self.pos = pos;
+                return Ok(self.bytes[pos]);
+            }
+            pos += 8;
+        }
+        while let Some(&b) = self.bytes.get(pos) {
+            if STRING_STOP[b as usize] {
+                self.pos = pos;
+                return Ok(b);
+            }
+            pos += 1;
+        }
+        Err(Unhandled)
+    }
+
+    /// A string's text after its opening quote, borrowed unless it has escapes.
+    fn string(&mut self) -> Scan<Cow<'a, str>> {
+        let start = self.pos;
+        if self.plain_run()? == b'"' {
+            let text = self.text.get(start..self.pos).ok_or(Unhandled)?;
+            self.pos += 1;
+            return Ok(Cow::Borrowed(text));
+        }
+        let mut owned = String::from(self.text.get(start..self.pos).ok_or(Unhandled)?);
+        loop {
+            match self.bytes.get(self.pos) {
+                Some(b'"') => {
+                    self.pos += 1;
+                    return Ok(Cow::Owned(owned));
+                }
+                Some(b'\\') => {
+                    owned.push(self.escape()?);
+                    let run = self.pos;
+                    self.plain_run()?;
+                    owned.push_str(self.text.get(run..self.pos).ok_or(Unhandled)?);
+                }
+                _ => return Err(Unhandled),
+            }
+        }
+    }
+
+    /// One escape after its backslash; `\u` escapes of surrogates are left to serde_json.
+    fn escape(&mut self) -> Scan<char> {
+        let c = match self.bytes.get(self.pos + 1) {
+            Some(b'"') => '"',
+            Some(b'\\') => '\\',
+            Some(b'/') => '/',
+            Some(b'b') => '\u{8}',
+            Some(b'f') => '\u{c}',
+            Some(b'n') => '\n',
+            Some(b'r') => '\r',
+            Some(b't') => '\t',
+            Some(b'u') => {
+                let code = self.hex4(self.pos + 2)?;
+                self.pos += 6;
+                return char::from_u32(code).ok_or(Unhandled);
+            }
+            _ => return Err(Unhandled),
+        };
+        self.pos += 2;
+        Ok(c)
+    }
+
+    fn hex4(&self, at: usize) -> Scan<u32> {
+        let digits = self.bytes.get(at..at + 4).ok_or(Unhandled)?;
+        digits.iter().try_fold(0, |code, &d| Ok(code * 16 + (d as char).to_digit(16).ok_or(Unhandled)?))
+    }
+
+    /// Steps over a string after its opening quote, checking its escapes.
+    fn skip_string(&mut self) -> Scan<()> {
+        loop {
+            match self.plain_run()? {
+                b'"' => {
+                    self.pos += 1;
+                    return Ok(());
+                }
+                b'\\' => match self.bytes.get(self.pos + 1) {
+                    Some(b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't') => self.pos += 2,
+                    Some(b'u') => {
+                        self.hex4(self.pos + 2)?;
+                        self.pos += 6;
+                    }
+                    _ => return Err(Unhandled),
+                },
+                _ => return Err(Unhandled),
+            }
+        }
+    }
+
+    /// Steps over a number as JSON writes it; whether it has an exponent.
+    fn number(&mut self) -> Scan<bool> {
+        let digits = |s: &mut Self| {
+            let start = s.pos;
+            while let Some(b'0'..=b'9') = s.bytes.get(s.pos) {
+                s.pos += 1;
+            }
+            s.pos - start
+        };
+        if self.bytes.get(self.pos) == Some(&b'-') {
+            self.pos += 1;
+        }
+        match self.bytes.get(self.pos) {
+            Some(b'0') => {
+                self.pos += 1;
+                if let Some(b'0'..=b'9') = self.bytes.get(self.pos) {
+                    return Err(Unhandled);
+                }
+            }
+            Some(b'1'..=b'9') => {
+                digits(self);
+            }
+            _ => return Err(Unhandled),
+        }
+        if self.bytes.get(self.pos) == Some(&b'.') {
+            self.pos += 1;
+            if digits(self) == 0 {
+                return Err(Unhandled);
+            }
+        }
+        if let Some(b'e' | b'E') = self.bytes.get(self.pos) {
+            self.pos += 1;
+            if let Some(b'+' | b'-') = self.bytes.get(self.pos) {
+                self.pos += 1;
+            }
+            if digits(self) == 0 {
+                return Err(Unhandled);
+            }
+            return Ok(true);
+        }
+        Ok(false)
+    }
+}
+
+/// The high bit of each byte of `word` that is a quote, a backslash or below 0x20. Bits above the
+/// first such byte may be set falsely (borrows carry upwards); the lowest one is always right.
+#[inline]
+fn stop_bytes(word: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero_byte = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+    let below_space = word.wrapping_sub(ONES * 0x20) & !word & HIGH;
+    zero_byte(word ^ (ONES * b'"' as u64)) | zero_byte(word ^ (ONES * b'\\' as u64)) | below_space
+}
+
+/// Whether two of the keys are the same.
+fn has_duplicate<'k>(keys: impl ExactSizeIterator<Item = &'k str> + Clone) -> bool {
+    if keys.len() <= 16 {
+        let mut rest = keys.clone();
+        return keys.into_iter().any(|key| {
+            rest.next();
+            rest.clone().any(|other| other == key)
+        });
+    }
+    let mut sorted: Vec<&str> = keys.collect();
+    sorted.sort_unstable();
+    sorted.windows(2).any(|pair| pair[0] == pair[1])
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::Value as Json;
+
+    fn projection(paths: &[&str]) -> Projection {
+        let mut p = Projection::default();
+        for path in paths {
+            let parts: Vec<String> = path.split('.').map(str::to_string).collect();
+            p.at(&parts).all = true;
+        }
+        p
+    }
+
+    fn order_projection() -> Projection {
+        projection(&[
+            "id",
+            "placedOn",
+            "rows.*.net",
+            "rows.*.qty.magnitude",
+            "party.name",
+            "party.phone",
+            "tags",
+            "list.*",
+        ])
+    }
+
+    /// What the general reader gives for a line, when it gives one record.
+    fn general(text: &str, projection: &Projection) -> Option<Json> {
+        let value = crate::project::parse(text, projection).ok()?;
+        match &value {
+            Json::Object(map) if !map.contains_key("response") => Some(value),
+            _ => None,
+        }
+    }
+
+    /// The scanner gives what the general reader gives, or leaves the line to it.
+    fn agrees(text: &str, projection: &Projection) {
+        let plan = Plan::new(Some(projection));
+        if let Ok(doc) = parse(text, &plan) {
+            let expected =
+                general(text, projection).unwrap_or_else(|| panic!("scanned a line serde_json refuses: {text:?}"));
+            assert_eq!(doc.root().to_json(), expected, "{text:?}");
+            assert_eq!(doc.root().to_json_text(), expected.to_string(), "{text:?}");
+        }
+        let whole = Plan::new(None);
+        if let Ok(doc) = parse(text, &whole) {
+            let expected: Json = serde_json::from_str(text)
+                .unwrap_or_else(|e| panic!("scanned a line serde_json refuses ({e}): {text:?}"));
+            assert_eq!(doc.root().to_json(), expected, "{text:?}");
+        }
+    }
+
+    const LINES: &[&str] = &[
+        r#"{"id":12345678901234567890,"skip":{"deep":[1,2,{"x":"y\ud83d\ude00"}],"e":1E+400},"rows":{"9":{"net":"1.50","other":1},"10":{"net":2.25,"qty":{"magnitude":"-0.0000","x":[]}}},"party":{"name":"A \"B\" \u00e9😀","phone":null},"placedOn":"2020-01-01T00:00:00Z"}"#,
+        "{ \"id\" : -0.5 ,\t\"tags\" : [ true , false , null , { \"a\" : [ ] } ] , \"list\" : [ 1 , \"two\" , [ 3 ] ] }\r\n",
+        r#"{"party":{"name":"tab\tnew\\line\/slash\b\f\n\r","phone":"\u0041\u00DF"},"rows":[{"net":1},{"net":0}],"id":0}"#,
+        r#"{"id":1,"party":"not an object","rows":7,"list":{"a":1,"b":{"c":[1,{"d":2}]}},"tags":{}}"#,
+        r#"{"id":"é€😀","skipped":"\u0000\ud800 escapes are only checked","rows":{},"list":[],"party":{}}"#,
+    ];
+
+    #[test]
+    fn scans_what_the_general_reader_reads() {
+        let p = order_projection();
+        for line in LINES {
+            agrees(line, &p);
+            assert!(parse(line, &Plan::new(Some(&p))).is_ok(), "{line}");
+        }
+    }
+
+    #[test]
+    fn leaves_the_unusual_to_the_general_reader() {
+        let plan = Plan::new(Some(&order_projection()));
+        for line in [
+            r#"{"id":1,"id":2}"#,
+            r#"{"rows":{"1":{"net":1},"1":{"net":2}}}"#,
+            r#"{"id":1e5}"#,
+            r#"{"party":{"name":"\ud83d\ude00"}}"#,
+            r#"{"response":[{"id":1}]}"#,
+            r#"[{"id":1}]"#,
+            r#"{"$serde_json::private::Number":"1"}"#,
+            r#"{"id":1} x"#,
+            r#"{"id":01}"#,
+            r#"{"id":"a
+b"}"#,
+            "{\"skip\":[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]}",
+            r#"{"id":1"#,
+            "",
+        ] {
+            assert_eq!(parse(line, &plan).err(), Some(Unhandled), "{line}");
+        }
+    }
+
+    /// Random edits of well-formed lines (bytes that matter to JSON inserted, deleted, replaced):
+    /// whatever the scanner accepts, serde_json accepts and reads the same.
+    #[test]
+    fn agrees_with_serde_json_on_damaged_lines() {
+        let p = order_projection();
+        let alphabet: Vec<char> = "{}[],:\"\\ 0123456789-+.eEtrufalsn/bu\u{1}\n\té😀".chars().collect();
+        let mut state: u64 = 0x9e37_79b9_7f4a_7c15;
+        let mut random = |n: usize| {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            (state % n as u64) as usize
+        };
+        for _ in 0..20_000 {
+            let mut chars: Vec<char> = LINES[random(LINES.len())].chars().collect();
+            for _ in 0..1 + random(3) {
+                let at = random(chars.len() + 1);
+                match random(3) {
+                    0 => chars.insert(at, alphabet[random(alphabet.len())]),
+                    1 if at < chars.len() => {
+                        chars.remove(at);
+                    }
+                    _ if at < chars.len() => chars[at] = alphabet[random(alphabet.len())],
+                    _ => {}
+                }
+            }
+            let line: String = chars.into_iter().collect();
+            agrees(&line, &p);
+        }
+    }
+}
