@@ -13,7 +13,8 @@ use super::config::Config;
 
 /// Access tokens live 7 days (scaled by the time scale).
 pub const ACCESS_TOKEN_LIFETIME: Duration = Duration::from_secs(7 * 24 * 3600);
-/// Authorization codes live 10 minutes (scaled).
+/// Authorization codes live 10 minutes, unscaled: a code is exchanged at once, and a large time
+/// scale must not expire it before that.
 const CODE_LIFETIME: Duration = Duration::from_secs(600);
 /// The installation instance id of the one OAuth installation.
 pub const INSTALLATION_INSTANCE_ID: i64 = 13;
@@ -69,7 +70,7 @@ impl Auth {
             account_token: config.account_token.clone(),
             client_secret: config.client_secret.clone(),
             token_lifetime: config.scaled(ACCESS_TOKEN_LIFETIME),
-            code_lifetime: config.scaled(CODE_LIFETIME),
+            code_lifetime: CODE_LIFETIME,
             issued: Mutex::new(Issued::default()),
         }
     }

@@ -1,0 +1,277 @@
+//! bp-sim over HTTP: throttling, auth, ID sets, OPTIONS, searches, multi-message and the CLI.
+
+mod bp;
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+use bp::Sim;
+use reqwest::Method;
+use sandbox::bp::Config;
+use serde_json::{json, Value};
+
+fn ids_of(orders: &Value) -> Vec<i64> {
+    orders["response"].as_array().unwrap().iter().map(|order| order["id"].as_i64().unwrap()).collect()
+}
+
+#[test]
+fn the_request_past_the_limit_gets_503_with_the_headers() {
+    assert_eq!(Config::default().rate_limit, 200, "200 a minute unless told otherwise");
+    let sim = Sim::start(Config { rate_limit: 200, ..Config::default() });
+    for n in 1..=200u32 {
+        let response = sim.get("order-service/order/1");
+        assert_eq!(response.status(), 200);
+        let remaining: u32 = response.headers()["brightpearl-requests-remaining"].to_str().unwrap().parse().unwrap();
+        assert_eq!(remaining, 200 - n);
+    }
+    let refused = sim.get("order-service/order/1");
+    assert_eq!(refused.status(), 503);
+    assert_eq!(refused.headers()["brightpearl-requests-remaining"], "0");
+    let period: u64 = refused.headers()["brightpearl-next-throttle-period"].to_str().unwrap().parse().unwrap();
+    assert!(period > 0 && period <= 60_000, "{period}");
+    assert_eq!(
+        refused.json::<Value>().unwrap(),
+        json!({"response": "You have sent too many requests. Please wait before sending another request"})
+    );
+}
+
+#[test]
+fn the_window_reopens_after_a_scaled_minute() {
+    let sim = Sim::start(Config { rate_limit: 3, time_scale: 600, ..Config::default() });
+    for _ in 0..3 {
+        assert_eq!(sim.get("order-service/order/1").status(), 200);
+    }
+    assert_eq!(sim.get("order-service/order/1").status(), 503);
+    std::thread::sleep(std::time::Duration::from_millis(120));
+    assert_eq!(sim.get("order-service/order/1").status(), 200, "a minute at 600x is 100 ms");
+}
+
+#[test]
+fn id_sets_ranges_limits_missing_and_order() {
+    let sim = Sim::start(Config::default());
+    let (status, orders) = sim.get_json("order-service/order/1-5,8,10,99999");
+    assert_eq!(status, 200);
+    let mut ids = ids_of(&orders);
+    assert_ne!(ids, [1, 2, 3, 4, 5, 8, 10], "not in request order");
+    ids.sort();
+    assert_eq!(ids, [1, 2, 3, 4, 5, 8, 10], "the missing id is dropped");
+    assert_eq!(sim.get_json("order-service/order/99999"), (200, json!({"response": []})));
+    assert_eq!(ids_of(&sim.get_json("order-service/order/1-200").1).len(), 100);
+    let (status, body) = sim.get_json("order-service/order/1-201");
+    assert_eq!(status, 400, "{body}");
+    assert_eq!(sim.get_json("order-service/order/5-1").0, 400, "descending ranges are invalid");
+    assert_eq!(sim.get_json("warehouse-service/order/*/goods-note/goods-out/1-500").0, 200, "500 for goods-out notes");
+    assert_eq!(sim.get_json("warehouse-service/order/*/goods-note/goods-out/1-501").0, 400);
+    let (status, body) = sim.get_json("contact-service/contact/1");
+    assert_eq!((status, body), (404, json!({"errors": [{"code": "CMNC-404", "message": "No Contact Found"}]})));
+}
+
+#[test]
+fn options_lists_get_uris_of_at_most_200_existing_ids() {
+    let sim = Sim::start(Config { orders: 450, ..Config::default() });
+    let response = sim.private(Method::OPTIONS, "order-service/order/1-1000,5000").send().unwrap();
+    assert_eq!(response.headers()["message-type"], "options-order");
+    let body: Value = response.json().unwrap();
+    assert_eq!(body, json!({"response": {"getUris": ["/order/1-200", "/order/201-400", "/order/401-450"]}}));
+    let body: Value =
+        sim.private(Method::OPTIONS, "product-service/product/90000-90010").send().unwrap().json().unwrap();
+    assert_eq!(body, json!({"response": {"getUris": []}}));
+}
+
+#[test]
+fn search_pages_sorts_and_filters() {
+    let sim = Sim::start(Config::default());
+    let (_, page) = sim.get_json("order-service/order-search?firstResult=11&pageSize=10&sort=orderId.DESC");
+    let meta = &page["response"]["metaData"];
+    assert_eq!((meta["resultsAvailable"].as_i64(), meta["resultsReturned"].as_i64()), (Some(100), Some(10)));
+    assert_eq!((meta["firstResult"].as_i64(), meta["lastResult"].as_i64()), (Some(11), Some(20)));
+    assert_eq!(meta["morePagesAvailable"], true);
+    let first_ids: Vec<i64> =
+        page["response"]["results"].as_array().unwrap().iter().map(|row| row[0].as_i64().unwrap()).collect();
+    assert_eq!(first_ids, (81..=90).rev().collect::<Vec<_>>());
+    assert_eq!(meta["columns"][0]["name"], "orderId");
+    assert_eq!(page["reference"]["orderTypeNames"]["1"], "SALES_ORDER");
+
+    let (_, last) = sim.get_json("order-service/order-search?firstResult=91&pageSize=10");
+    assert_eq!(last["response"]["metaData"]["morePagesAvailable"], false);
+
+    // A date range: every row's createdOn within it, and fewer rows than in all.
+    let (_, all) = sim.get_json("order-service/order-search?columns=orderId,createdOn");
+    let mut dates: Vec<String> =
+        all["response"]["results"].as_array().unwrap().iter().map(|row| row[1].as_str().unwrap().to_string()).collect();
+    dates.sort_by_key(|date| sandbox::bp::time::parse(date));
+    let middle = &dates[50];
+    let (_, since) = sim.get_json(&format!("order-service/order-search?createdOn={}/", middle.replace('+', "%2B")));
+    let count = since["response"]["metaData"]["resultsAvailable"].as_i64().unwrap();
+    assert!(count > 0 && count < 100, "{count}");
+
+    let (status, body) = sim.get_json("order-service/order-search?orderStatusId=BAD%20PARAM");
+    assert_eq!(status, 500);
+    assert_eq!(
+        body,
+        json!({"errors": [{"code": "CMNC-018", "message": "The filter orderStatusId=BAD PARAM cannot be parsed as: INTEGER"}]})
+    );
+
+    let (_, empty) = sim.get_json("accounting-service/customer-payment-search?orderId=999999");
+    assert!(empty["response"]["metaData"].get("firstResult").is_none(), "an empty result has no firstResult");
+}
+
+#[test]
+fn multi_message_runs_messages_and_reports_each() {
+    let sim = Sim::start(Config::default());
+    let body = json!({"processingMode": "SEQUENTIAL", "onFail": "STOP", "messages": [
+        {"label": "a", "uri": "/order-service/order", "httpMethod": "POST", "body": {"orderTypeCode": "SO", "parties": {"customer": {"contactId": 200}}}},
+        {"label": "b", "uri": "/order-service/order", "httpMethod": "POST", "body": {"reference": "no type"}},
+        {"label": "c", "uri": "/order-service/order", "httpMethod": "POST", "body": {"orderTypeCode": "SO", "parties": {"customer": {"contactId": 200}}}}
+    ]});
+    let response = sim.private(Method::POST, "multi-message").json(&body).send().unwrap();
+    assert_eq!(response.status(), 207);
+    let answer: Value = response.json().unwrap();
+    let processed = answer["response"]["processedMessages"].as_array().unwrap();
+    assert_eq!(processed.len(), 2);
+    assert_eq!(processed[0]["statusCode"], 200);
+    let inner: Value = serde_json::from_str(processed[0]["body"]["content"].as_str().unwrap()).unwrap();
+    assert!(inner["response"].is_i64(), "the inner body is JSON text: {inner}");
+    assert_eq!(processed[1]["statusCode"], 400);
+    assert_eq!(answer["response"]["unprocessedMessages"], json!(["c"]));
+}
+
+fn token_request(sim: &Sim, form: &[(&str, &str)]) -> (u16, Value) {
+    let response = sim.client.post(format!("{}/oauth/token/sandbox", sim.base)).form(form).send().unwrap();
+    (response.status().as_u16(), response.json().unwrap())
+}
+
+fn authorize(sim: &Sim, redirect: &str) -> String {
+    let client = reqwest::blocking::Client::builder().redirect(reqwest::redirect::Policy::none()).build().unwrap();
+    let url = format!(
+        "{}/oauth/authorize/sandbox?response_type=code&client_id=sandbox&redirect_uri={redirect}&state=xyz",
+        sim.base
+    );
+    let response = client.get(url).send().unwrap();
+    assert_eq!(response.status(), 302);
+    let location = response.headers()["location"].to_str().unwrap().to_string();
+    assert!(location.starts_with(redirect) && location.ends_with("&state=xyz"), "{location}");
+    location.split("code=").nth(1).unwrap().split('&').next().unwrap().to_string()
+}
+
+fn bearer_get(sim: &Sim, token: &str) -> reqwest::blocking::Response {
+    sim.client
+        .get(sim.url("order-service/order/1"))
+        .header("brightpearl-app-ref", "sandbox")
+        .bearer_auth(token)
+        .send()
+        .unwrap()
+}
+
+#[test]
+fn oauth_code_refresh_expiry_and_bad_secrets() {
+    // 7 days at 604800x is one second.
+    let sim = Sim::start(Config { time_scale: 604_800, ..Config::default() });
+    let code = authorize(&sim, "http://localhost/cb");
+    let wrong_redirect = [
+        ("grant_type", "authorization_code"),
+        ("code", code.as_str()),
+        ("client_id", "sandbox"),
+        ("redirect_uri", "http://evil/cb"),
+    ];
+    assert_eq!(
+        token_request(&sim, &wrong_redirect),
+        (
+            400,
+            json!({"error_description": "Redirect uri does not match that used to request auth token", "error": "invalid_grant"})
+        )
+    );
+    let bad_secret = [
+        ("grant_type", "authorization_code"),
+        ("code", code.as_str()),
+        ("client_id", "sandbox"),
+        ("client_secret", "nope"),
+        ("redirect_uri", "http://localhost/cb"),
+    ];
+    assert_eq!(token_request(&sim, &bad_secret), (400, json!({"error": "invalid_client"})));
+    let good = [
+        ("grant_type", "authorization_code"),
+        ("code", code.as_str()),
+        ("client_id", "sandbox"),
+        ("client_secret", "sandbox-client-secret"),
+        ("redirect_uri", "http://localhost/cb"),
+    ];
+    let (status, tokens) = token_request(&sim, &good);
+    assert_eq!(status, 200, "{tokens}");
+    assert!(tokens["installation_instance_id"].is_string());
+    assert_eq!(tokens["token_type"], "Bearer");
+    assert!(tokens["api_domain"].as_str().unwrap().starts_with("127.0.0.1:"));
+    assert_eq!(tokens["expires_in"], 1, "seven days, scaled");
+    assert_eq!(token_request(&sim, &good).1["error"], "invalid_grant", "a code is used once");
+
+    let access = tokens["access_token"].as_str().unwrap();
+    let ok = bearer_get(&sim, access);
+    assert_eq!(ok.status(), 200);
+    assert_eq!(ok.headers()["brightpearl-installed-integration-instance-id"], "13");
+    let invalid = bearer_get(&sim, "INVALID_STUFF");
+    assert_eq!(invalid.status(), 401);
+    assert_eq!(invalid.headers()["message-type"], "api-proxy");
+    assert!(invalid.headers().get("www-authenticate").is_none());
+    assert_eq!(invalid.json::<Value>().unwrap(), json!({"response": "Invalid instance token: INVALID_STUFF"}));
+
+    std::thread::sleep(std::time::Duration::from_millis(1100));
+    let expired = bearer_get(&sim, access);
+    assert_eq!(expired.status(), 401);
+    assert_eq!(expired.json::<Value>().unwrap(), json!({"response": "Authorization token expired"}));
+
+    let refresh = [
+        ("grant_type", "refresh_token"),
+        ("refresh_token", tokens["refresh_token"].as_str().unwrap()),
+        ("client_id", "sandbox"),
+    ];
+    let (status, renewed) = token_request(&sim, &refresh);
+    assert_eq!(status, 200, "{renewed}");
+    assert!(renewed.get("installation_instance_id").is_none());
+    assert_eq!(bearer_get(&sim, renewed["access_token"].as_str().unwrap()).status(), 200);
+}
+
+#[test]
+fn private_app_headers_and_their_401() {
+    let sim = Sim::start(Config::default());
+    assert_eq!(sim.get("order-service/order/1").status(), 200);
+    for (app_ref, token) in [("sandbox", "wrong"), ("other", "sandbox-dev-token")] {
+        let response = sim
+            .client
+            .get(sim.url("order-service/order/1"))
+            .header("brightpearl-app-ref", app_ref)
+            .header("brightpearl-account-token", token)
+            .send()
+            .unwrap();
+        assert_eq!(response.status(), 401);
+        assert!(response.headers().contains_key("brightpearl-requests-remaining"));
+        assert_eq!(
+            response.json::<Value>().unwrap(),
+            json!({"response": "Not authenticated. You must provide a valid authentication token."})
+        );
+    }
+}
+
+#[test]
+fn the_binary_prints_its_address_first_and_serves() {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_bp-sim"))
+        .args(["--listen", "127.0.0.1:0", "--account-token", "s3cret-token", "--orders", "120"])
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    let address =
+        line.trim().strip_prefix("bp-sim listening on http://").unwrap_or_else(|| panic!("{line}")).to_string();
+    assert!(!address.ends_with(":0"), "the real port: {address}");
+    assert!(!line.contains("s3cret"));
+    let response = reqwest::blocking::Client::new()
+        .get(format!("http://{address}/public-api/sandbox/order-service/order/120"))
+        .header("brightpearl-app-ref", "sandbox")
+        .header("brightpearl-account-token", "s3cret-token")
+        .send()
+        .unwrap();
+    let body: Value = response.json().unwrap();
+    child.kill().unwrap();
+    let _ = child.wait();
+    assert_eq!(body["response"][0]["id"], 120);
+}
