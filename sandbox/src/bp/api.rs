@@ -10,7 +10,7 @@ use super::idset::{self, IdSetError, MAX_GOODS_OUT_IDS, MAX_IDS};
 use super::search::{self, col, Column, Kind};
 use super::store::{Data, Store};
 use super::values::int;
-use crate::generate::records::{shipping_status, SHIPPING_STATUSES};
+use crate::generate::records::{brand, category, shipping_status, BRANDS, CATEGORIES, SHIPPING_STATUSES};
 
 /// An answer: status, JSON body and the `Message-Type` header naming the operation.
 #[derive(Debug, Clone, PartialEq)]
@@ -274,6 +274,15 @@ fn route(store: &Store, request: &Request, segments: &[&str]) -> ApiResult<Reply
             store.set_product_prices(id(product)?, body(request)?)?;
             empty()
         }
+        ("GET", ["product-service", "brand", rest @ ..]) => {
+            let brands: Vec<Value> = BRANDS.iter().map(brand).collect();
+            ok(all(&brands, rest.first().copied(), "id")?)
+        }
+        ("GET", ["product-service", "brightpearl-category", rest @ ..]) => {
+            let created = super::time::format(super::store::SEED_EPOCH_MILLIS);
+            let categories: Vec<Value> = CATEGORIES.iter().map(|c| category(c, &created)).collect();
+            ok(all(&categories, rest.first().copied(), "id")?)
+        }
         ("GET", ["product-service", "price-list", rest @ ..]) => {
             store.read(|data| ok(all(&data.price_lists, rest.first().copied(), "id")?))
         }
@@ -377,6 +386,7 @@ fn route(store: &Store, request: &Request, segments: &[&str]) -> ApiResult<Reply
         ("POST", ["accounting-service", "customer-payment"]) => {
             ok(json!(store.create_customer_payment(body(request)?)?))
         }
+        ("POST", ["accounting-service", "sales-receipt"]) => ok(json!(store.create_sales_receipt(body(request)?)?)),
         ("DELETE", ["accounting-service", "customer-payment", payment]) => {
             store.delete_customer_payment(id(payment)?)?;
             empty()

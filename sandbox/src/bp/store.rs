@@ -36,7 +36,7 @@ const SEEDED_PRODUCTS: i64 = 600;
 /// The staff contact that seeded records and API changes are made by.
 pub const STAFF_CONTACT_ID: i64 = 4;
 /// When seeded reference records were created: 2020-01-01T00:00:00Z.
-const SEED_EPOCH_MILLIS: i64 = 1_577_836_800_000;
+pub const SEED_EPOCH_MILLIS: i64 = 1_577_836_800_000;
 
 /// Stock of one product in one warehouse.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

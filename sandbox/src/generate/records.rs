@@ -363,3 +363,45 @@ pub fn country_by_id(id: i64) -> Option<Country> {
 pub fn country_by_iso3(code: &str) -> Option<Country> {
     COUNTRIES.iter().map(|(_, country)| *country).find(|country| country.iso3.eq_ignore_ascii_case(code))
 }
+
+/// Brands products refer to by `brandId` (70 to 76): id, name.
+pub const BRANDS: &[(i64, &str)] = &[
+    (70, "Northwind"),
+    (71, "Contoso"),
+    (72, "Fabrikam"),
+    (73, "Tailspin"),
+    (74, "Litware"),
+    (75, "Adventure Works"),
+    (76, "Wingtip"),
+];
+
+/// Categories products refer to by `categoryCode` (296 to 303): id, name.
+pub const CATEGORIES: &[(i64, &str)] = &[
+    (296, "Coffee & tea"),
+    (297, "Kitchen"),
+    (298, "Garden"),
+    (299, "Stationery"),
+    (300, "Clothing"),
+    (301, "Outdoor"),
+    (302, "Toys & games"),
+    (303, "Gifts"),
+];
+
+/// A brand as `GET /product-service/brand/{id}` returns it.
+pub fn brand(&(id, name): &(i64, &str)) -> Value {
+    json!({"id": id, "name": name, "description": ""})
+}
+
+/// A category as `GET /product-service/brightpearl-category/{id}` returns it; `created_on` is its
+/// creation time. An empty description has no `text`.
+pub fn category(&(id, name): &(i64, &str), created_on: &str) -> Value {
+    json!({
+        "id": id,
+        "name": name,
+        "parentId": 0,
+        "active": true,
+        "createdOn": created_on,
+        "createdById": 4,
+        "description": {"languageCode": "en", "format": "PLAINTEXT"}
+    })
+}

@@ -31,6 +31,32 @@ impl Store {
         })
     }
 
+    /// `POST /accounting-service/sales-receipt` (deprecated, still answered): `{"orderId",
+    /// "received":{"currency","value"},"taxDate","bankAccountNominalCode"}` is recorded as a
+    /// RECEIPT customer payment. Returns its id.
+    pub fn create_sales_receipt(&self, body: &Value) -> ApiResult<i64> {
+        let order_id = int_at(body, "/orderId").ok_or_else(|| ApiError::invalid("ACCC-022", "orderId is required"))?;
+        let amount = required_decimal(body, "/received/value", "received.value")?;
+        let receipt = json!({
+            "paymentMethodCode": text_at(body, "/bankAccountNominalCode").unwrap_or(BANK_NOMINAL),
+            "paymentType": "RECEIPT",
+            "orderId": order_id,
+            "currencyIsoCode": body.pointer("/received/currency"),
+            "amountPaid": fixed(amount, 2),
+            "paymentDate": body.get("taxDate"),
+        });
+        let receipt = Value::Object(
+            receipt
+                .as_object()
+                .into_iter()
+                .flatten()
+                .filter(|(_, v)| !v.is_null())
+                .map(|(k, v)| (k.clone(), v.clone()))
+                .collect(),
+        );
+        self.create_customer_payment(&receipt)
+    }
+
     /// `DELETE /accounting-service/customer-payment/{id}`.
     pub fn delete_customer_payment(&self, id: i64) -> ApiResult<()> {
         self.write(|data, events| {
