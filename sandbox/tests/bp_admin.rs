@@ -1,73 +1,59 @@
 //! The admin interface: the token, placing orders (generated and given), invoicing, shipping,
 //! paying, receiving and editing in bulk, each raising its webhooks at a receiver on loopback.
 
+#[allow(dead_code)] // each test file uses part of the shared harness
+mod bp;
 mod webhook_receiver;
 
 use std::collections::BTreeSet;
-use std::net::SocketAddr;
-use std::sync::Arc;
 use std::time::Duration;
 
-use axum::Router;
-use sandbox::bp::admin::{Admin, DEFAULT_ADMIN_TOKEN};
-use sandbox::bp::faults::Faults;
-use sandbox::bp::webhooks::Webhooks;
-use sandbox::bp::{idset, Config, Events, Store};
+use reqwest::Method;
+use sandbox::bp::admin::DEFAULT_ADMIN_TOKEN;
+use sandbox::bp::{idset, Config};
 use sandbox::generate::OrderGenerator;
 use serde_json::{json, Value};
-use webhook_receiver::{serve_in_thread, Receiver};
+use webhook_receiver::Receiver;
 
 const SEEDED_ORDERS: u64 = 20;
 const BODY: &str = r#"{"id": "${resource-id}", "event": "${full-event}", "account": "${account-code}", "type": "${resource-type}", "lifecycle": "${lifecycle-event}"}"#;
 
-/// An account of 20 seeded orders with its webhooks and the admin interface on a loopback port.
-struct Sim {
-    addr: SocketAddr,
-    store: Arc<Store>,
-    webhooks: Webhooks,
-}
+/// bp-sim with 20 seeded orders on a loopback port.
+struct Sim(bp::Sim);
 
 impl Sim {
     fn start() -> Sim {
-        let config = Config { orders: SEEDED_ORDERS, time_scale: 10_000, ..Config::default() };
-        let events = Events::default();
-        let store = Arc::new(Store::seeded(&config, events.clone()));
-        let webhooks = Webhooks::new(&config);
-        let admin = Admin::new(&config, store.clone(), webhooks.clone(), Faults::default(), DEFAULT_ADMIN_TOKEN);
-        let app: Router = admin.routes();
-        // The dispatcher runs on a runtime of its own, as the server's would.
-        let dispatcher = webhooks.clone();
-        std::thread::spawn(move || {
-            let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-            runtime.block_on(async move { dispatcher.start(&events).await })
-        });
-        Sim { addr: serve_in_thread(app), store, webhooks }
+        Sim::with(Config { orders: SEEDED_ORDERS, time_scale: 10_000, ..Config::default() })
+    }
+
+    fn with(config: Config) -> Sim {
+        Sim(bp::Sim::start(config))
+    }
+
+    fn admin(&self, method: Method, path: &str) -> reqwest::blocking::RequestBuilder {
+        self.0.client.request(method, format!("{}{path}", self.0.base)).bearer_auth(DEFAULT_ADMIN_TOKEN)
     }
 
     fn post(&self, path: &str, body: &Value) -> (u16, Value) {
-        let response = client()
-            .post(format!("http://{}{path}", self.addr))
-            .bearer_auth(DEFAULT_ADMIN_TOKEN)
-            .json(body)
-            .send()
-            .unwrap();
+        let response = self.admin(Method::POST, path).json(body).send().unwrap();
         (response.status().as_u16(), response.json().unwrap())
     }
 
-    /// Subscribes a webhook that posts `BODY` for `subscribe_to`, with ID sets.
+    /// Subscribes a webhook that posts `BODY` for `subscribe_to`, with ID sets, through the API.
     fn subscribe(&self, subscribe_to: &str, receiver: &Receiver) {
         let hook = json!({"subscribeTo": subscribe_to, "httpMethod": "POST", "uriTemplate": receiver.url("/hook"),
                           "bodyTemplate": BODY, "contentType": "application/json", "idSetAccepted": true});
-        self.webhooks.create(&hook).unwrap();
+        let (status, answer) = self.0.send_json(Method::POST, "integration-service/webhook", &hook);
+        assert_eq!(status, 200, "{answer}");
     }
 
     fn order(&self, id: i64) -> Value {
-        self.store.read(|data| data.orders[&id].clone())
+        self.0.app.store.read(|data| data.orders[&id].clone())
     }
-}
 
-fn client() -> reqwest::blocking::Client {
-    reqwest::blocking::Client::builder().timeout(Duration::from_secs(30)).build().unwrap()
+    fn store(&self) -> &sandbox::bp::Store {
+        &self.0.app.store
+    }
 }
 
 /// The order ids of a bulk answer's `done` list.
@@ -102,13 +88,13 @@ fn wait_notified(receiver: &Receiver, event: &str, ids: &[i64]) -> BTreeSet<i64>
 #[test]
 fn only_the_admin_token_is_let_in() {
     let sim = Sim::start();
-    let url = format!("http://{}/admin/orders", sim.addr);
-    let no_token = client().post(&url).json(&json!({"count": 1})).send().unwrap();
+    let url = format!("{}/admin/orders", sim.0.base);
+    let no_token = sim.0.client.post(&url).json(&json!({"count": 1})).send().unwrap();
     assert_eq!(no_token.status(), 401);
     assert_eq!(no_token.json::<Value>().unwrap()["errors"][0]["code"], "ADMIN-401");
-    let wrong = client().post(&url).bearer_auth("sandbox-admin-tokeN").json(&json!({"count": 1})).send().unwrap();
+    let wrong = sim.0.client.post(&url).bearer_auth("sandbox-admin-tokeN").json(&json!({"count": 1})).send().unwrap();
     assert_eq!(wrong.status(), 401);
-    assert_eq!(sim.store.read(|data| data.orders.len()), SEEDED_ORDERS as usize, "nothing was placed");
+    assert_eq!(sim.store().read(|data| data.orders.len()), SEEDED_ORDERS as usize, "nothing was placed");
     assert_eq!(sim.post("/admin/orders", &json!({"count": 1})).0, 200);
 }
 
@@ -129,8 +115,10 @@ fn placed_sales_orders_come_from_the_generator_and_raise_their_webhooks() {
         assert_eq!(order["orderTypeCode"], "SO");
         assert!(!order["orderRows"].as_object().unwrap().is_empty(), "{order}");
         let customer = order.pointer("/parties/customer/contactId").and_then(Value::as_i64).unwrap();
-        assert!(sim.store.read(|data| data.contacts.contains_key(&customer)));
+        assert!(sim.store().read(|data| data.contacts.contains_key(&customer)));
     }
+    let (status, fetched) = sim.0.get_json(&format!("order-service/order/{}", ids[0]));
+    assert_eq!((status, fetched["response"][0]["id"].as_i64()), (200, Some(ids[0])), "served by the public API");
     // The generator's next orders after the seeded ones, with their references and row amounts.
     let generator = OrderGenerator::new(Config::default().seed);
     for (index, id) in (SEEDED_ORDERS..).zip(&ids) {
@@ -209,7 +197,7 @@ fn invoice_ship_pay_and_edit_in_bulk() {
         answer["done"].as_array().unwrap().iter().map(|done| done["goodsOutNoteId"].as_i64().unwrap()).collect();
     assert!(!shipped.is_empty(), "{answer}");
     for note in &notes {
-        let note = sim.store.read(|data| data.goods_out_notes[note].clone());
+        let note = sim.store().read(|data| data.goods_out_notes[note].clone());
         assert_eq!(note["status"]["shipped"], true, "{note}");
     }
     assert_eq!(wait_notified(&receiver, "goods-out-note.modified.shipped", &notes), notes.iter().copied().collect());
@@ -256,11 +244,11 @@ fn purchase_orders_are_placed_and_received_into_stock() {
         assert_eq!(order["orderTypeCode"], "PO");
         let supplier = order.pointer("/parties/supplier/contactId").and_then(Value::as_i64).unwrap();
         let is_supplier =
-            sim.store.read(|data| data.contacts[&supplier]["relationshipToAccount"]["isSupplier"].clone());
+            sim.store().read(|data| data.contacts[&supplier]["relationshipToAccount"]["isSupplier"].clone());
         assert_eq!(is_supplier, true);
     }
 
-    let stock_before = sim.store.read(|data| data.stock.clone());
+    let stock_before = sim.store().read(|data| data.stock.clone());
     let (_, answer) = sim.post("/admin/orders/receive", &json!({"count": 10}));
     let received = done_ids(&answer);
     let with_rows: Vec<i64> =
@@ -271,7 +259,7 @@ fn purchase_orders_are_placed_and_received_into_stock() {
     assert_eq!(wait_notified(&receiver, "goods-in-note.created", &notes), notes.iter().copied().collect());
 
     // Stock went up by what the notes moved.
-    let moved: Vec<(i64, i64, i64)> = sim.store.read(|data| {
+    let moved: Vec<(i64, i64, i64)> = sim.store().read(|data| {
         notes
             .iter()
             .flat_map(|note| data.goods_in_notes[note]["goodsMoved"].as_array().unwrap().clone())
@@ -285,7 +273,7 @@ fn purchase_orders_are_placed_and_received_into_stock() {
             .collect()
     });
     assert!(!moved.is_empty());
-    let stock_after = sim.store.read(|data| data.stock.clone());
+    let stock_after = sim.store().read(|data| data.stock.clone());
     for (product, warehouse, _) in &moved {
         let total: i64 = moved.iter().filter(|m| m.0 == *product && m.1 == *warehouse).map(|m| m.2).sum();
         let before = stock_before.get(product).and_then(|w| w.get(warehouse)).map_or(0, |s| s.in_stock);
@@ -300,22 +288,34 @@ fn purchase_orders_are_placed_and_received_into_stock() {
 #[test]
 fn fault_knobs_are_set_read_and_cleared() {
     let sim = Sim::start();
-    let url = format!("http://{}/admin/faults", sim.addr);
     let settings = json!({"error_percent": 25, "error_status": 503, "latency_ms": 5, "latency_jitter_ms": 0,
                           "drop_percent": 0, "truncate_percent": 10, "unauthorized_burst": 3, "seed": 9});
-    let put = client().put(&url).bearer_auth(DEFAULT_ADMIN_TOKEN).json(&settings).send().unwrap();
-    assert_eq!(put.status(), 200);
-    let got: Value = client().get(&url).bearer_auth(DEFAULT_ADMIN_TOKEN).send().unwrap().json().unwrap();
+    assert_eq!(sim.admin(Method::PUT, "/admin/faults").json(&settings).send().unwrap().status(), 200);
+    let got: Value = sim.admin(Method::GET, "/admin/faults").send().unwrap().json().unwrap();
     assert_eq!(got, settings);
     for bad in [json!({"error_percent": 101}), json!({"latency": 5}), json!({"error_status": 200})] {
-        let response = client().put(&url).bearer_auth(DEFAULT_ADMIN_TOKEN).json(&bad).send().unwrap();
+        let response = sim.admin(Method::PUT, "/admin/faults").json(&bad).send().unwrap();
         assert_eq!(response.status(), 400, "{bad}");
     }
-    let cleared = client().delete(&url).bearer_auth(DEFAULT_ADMIN_TOKEN).send().unwrap();
-    assert_eq!(cleared.status(), 200);
-    let got: Value = client().get(&url).bearer_auth(DEFAULT_ADMIN_TOKEN).send().unwrap().json().unwrap();
-    assert_eq!(got["error_percent"], 0);
-    assert_eq!(got["unauthorized_burst"], 0);
+    assert_eq!(sim.admin(Method::DELETE, "/admin/faults").send().unwrap().status(), 200);
+    let got: Value = sim.admin(Method::GET, "/admin/faults").send().unwrap().json().unwrap();
+    assert_eq!((got["error_percent"].as_u64(), got["unauthorized_burst"].as_u64()), (Some(0), Some(0)));
+}
+
+#[test]
+fn the_admin_interface_is_neither_throttled_nor_faulted() {
+    let sim = Sim::with(Config { orders: SEEDED_ORDERS, rate_limit: 2, ..Config::default() });
+    for _ in 0..2 {
+        assert_eq!(sim.0.get("order-service/order/1").status(), 200);
+    }
+    assert_eq!(sim.0.get("order-service/order/1").status(), 503, "the public API is throttled");
+    for _ in 0..5 {
+        assert_eq!(sim.post("/admin/orders/edit", &json!({"ids": [1]})).0, 200);
+    }
+    let all_fail = json!({"error_percent": 100, "drop_percent": 0});
+    assert_eq!(sim.admin(Method::PUT, "/admin/faults").json(&all_fail).send().unwrap().status(), 200);
+    assert_eq!(sim.0.get("order-service/order/1").status(), 500, "the public API is faulted");
+    assert_eq!(sim.post("/admin/orders", &json!({"count": 1})).0, 200);
 }
 
 #[test]
@@ -325,13 +325,7 @@ fn webhook_calls_are_listed() {
     sim.subscribe("sales-order.created", &receiver);
     let placed = done_ids(&sim.post("/admin/orders", &json!({"count": 2})).1);
     wait_notified(&receiver, "sales-order.created", &placed);
-    let answer: Value = client()
-        .get(format!("http://{}/admin/webhook-calls", sim.addr))
-        .bearer_auth(DEFAULT_ADMIN_TOKEN)
-        .send()
-        .unwrap()
-        .json()
-        .unwrap();
+    let answer: Value = sim.admin(Method::GET, "/admin/webhook-calls").send().unwrap().json().unwrap();
     let call = &answer["calls"][0];
     assert_eq!((call["webhookId"].as_i64(), call["httpMethod"].as_str()), (Some(1), Some("POST")));
     assert_eq!(call["uri"], receiver.url("/hook"));

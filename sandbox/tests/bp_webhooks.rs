@@ -1,15 +1,16 @@
 //! Webhooks: registration and its validation, template rendering, ID sets, and delivery with the
 //! retries each quality of service allows, against a receiver on loopback.
 
+#[allow(dead_code)] // each test file uses part of the shared harness
+mod bp;
 mod webhook_receiver;
 
-use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
+use reqwest::Method;
 use sandbox::bp::webhooks::delivery::{CallRecord, CallState, RETRY_DELAYS};
-use sandbox::bp::webhooks::Webhooks;
-use sandbox::bp::{Config, Event, Events};
+use sandbox::bp::{Config, Event};
 use serde_json::{json, Value};
 use webhook_receiver::{refusing_addr, Receiver};
 
@@ -18,51 +19,44 @@ const TIME_SCALE: u32 = 10_000;
 
 const STANDARD_BODY: &str = r#"{ "accountCode": "${account-code}", "resourceType": "${resource-type}", "id": "${resource-id}", "lifecycleEvent": "${lifecycle-event}", "fullEvent": "${full-event}", "raisedOn": "${raised-on}", "brightpearlVersion": "${brightpearl-version}" }"#;
 
-/// The webhook API of one account, its event bus and its dispatcher, on a loopback port.
-struct Sim {
-    addr: SocketAddr,
-    webhooks: Webhooks,
-    events: Events,
-}
+/// bp-sim on a loopback port, with the webhook endpoints as a private app calls them.
+struct Sim(bp::Sim);
 
 impl Sim {
     fn start() -> Sim {
-        let config = Config { time_scale: TIME_SCALE, ..Config::default() };
-        let events = Events::default();
-        let webhooks = Webhooks::new(&config);
-        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
-        listener.set_nonblocking(true).unwrap();
-        let addr = listener.local_addr().unwrap();
-        let (hooks, bus) = (webhooks.clone(), events.clone());
-        std::thread::spawn(move || {
-            let runtime = tokio::runtime::Runtime::new().unwrap();
-            runtime.block_on(async move {
-                hooks.start(&bus);
-                let app = sandbox::bp::webhooks::routes(hooks);
-                let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-                axum::serve(listener, app).await.unwrap();
-            });
-        });
-        Sim { addr, webhooks, events }
+        Sim(bp::Sim::start(Config { time_scale: TIME_SCALE, ..Config::default() }))
     }
 
     fn url(&self, path: &str) -> String {
-        format!("http://{}/public-api/sandbox/integration-service/webhook{path}", self.addr)
+        self.0.url(&format!("integration-service/webhook{path}"))
+    }
+
+    fn call(&self, method: Method, path: &str, body: Option<&Value>) -> (u16, Value) {
+        let request = self.0.private(method, &format!("integration-service/webhook{path}"));
+        let response = match body {
+            Some(body) => request.json(body),
+            None => request,
+        }
+        .send()
+        .unwrap();
+        (response.status().as_u16(), response.json().unwrap())
     }
 
     fn post(&self, path: &str, body: &Value) -> (u16, Value) {
-        let response = client().post(self.url(path)).json(body).send().unwrap();
-        (response.status().as_u16(), response.json().unwrap())
+        self.call(Method::POST, path, Some(body))
     }
 
     fn get(&self, path: &str) -> (u16, Value) {
-        let response = client().get(self.url(path)).send().unwrap();
-        (response.status().as_u16(), response.json().unwrap())
+        self.call(Method::GET, path, None)
     }
 
     fn delete(&self, path: &str) -> (u16, Value) {
-        let response = client().delete(self.url(path)).send().unwrap();
-        (response.status().as_u16(), response.json().unwrap())
+        self.call(Method::DELETE, path, None)
+    }
+
+    /// Raises an event as a change in the account would.
+    fn publish(&self, event: Event) {
+        self.0.app.store.events().publish(event);
     }
 
     /// Registers a webhook and returns its id.
@@ -76,17 +70,13 @@ impl Sim {
     fn settled_calls(&self) -> Vec<CallRecord> {
         let deadline = Instant::now() + Duration::from_secs(10);
         loop {
-            let calls = self.webhooks.calls();
+            let calls = self.0.app.webhooks.calls();
             if calls.iter().all(|call| call.state != CallState::Pending) || Instant::now() > deadline {
                 return calls;
             }
             std::thread::sleep(Duration::from_millis(5));
         }
     }
-}
-
-fn client() -> reqwest::blocking::Client {
-    reqwest::blocking::Client::builder().timeout(Duration::from_secs(10)).build().unwrap()
 }
 
 fn post_hook(subscribe_to: &str, uri: &str, id_set_accepted: bool, qos: u8) -> Value {
@@ -166,7 +156,7 @@ fn refusals_carry_brightpearls_codes_and_messages() {
     }
 
     for raw in ["", "{not json"] {
-        let response = client().post(sim.url("")).body(raw).send().unwrap();
+        let response = sim.0.private(Method::POST, "integration-service/webhook").body(raw).send().unwrap();
         assert_eq!(response.status(), 400);
         assert_eq!(response.json::<Value>().unwrap()["errors"][0]["code"], "CMNC-010");
     }
@@ -177,7 +167,7 @@ fn refusals_carry_brightpearls_codes_and_messages() {
 fn create_list_get_and_delete() {
     let sim = Sim::start();
     let request = post_hook("goods-in-note.created", "https://example.com/endpoint/to/receive/webhooks", true, 1);
-    let response = client().post(sim.url("")).json(&request).send().unwrap();
+    let response = sim.0.private(Method::POST, "integration-service/webhook").json(&request).send().unwrap();
     assert_eq!(response.headers()["message-type"], "post-webhook");
     assert_eq!(response.json::<Value>().unwrap(), json!({"response": 1}));
     let get_hook = json!({"subscribeTo": "product", "httpMethod": "GET",
@@ -208,7 +198,7 @@ fn create_list_get_and_delete() {
     let missing_delete = json!({"errors": [{"code": "CMNC-404", "message": "Cannot find webhook: 99999"}]});
     assert_eq!(sim.delete("/99999"), (404, missing_delete));
 
-    let response = client().delete(sim.url("/1")).send().unwrap();
+    let response = sim.0.private(Method::DELETE, "integration-service/webhook/1").send().unwrap();
     assert_eq!(response.headers()["message-type"], "webhook-delete");
     assert_eq!(response.json::<Value>().unwrap(), json!({}));
     assert_eq!(sim.delete("/1").0, 404);
@@ -224,7 +214,7 @@ fn every_template_variable_is_rendered() {
     sim.subscribe(post_hook("order.modified.order-status", &receiver.url("/hooks?token=s3cret"), true, 1));
     sim.subscribe(json!({"subscribeTo": "order", "httpMethod": "GET",
         "uriTemplate": receiver.url("/get/${account-code}/${resource-type}/${resource-id}/${lifecycle-event}?s=${resource-specifier}&e=${full-event}&v=${brightpearl-version}")}));
-    sim.events.publish(Event::modified("order", 5906).with_specifier("order-status"));
+    sim.publish(Event::modified("order", 5906).with_specifier("order-status"));
 
     let calls = receiver.wait_for(2);
     assert_eq!(calls.len(), 2);
@@ -260,9 +250,9 @@ fn id_sets_gather_events_that_arrive_together() {
     sim.subscribe(post_hook("product", &gathered.url("/set"), true, 0));
     sim.subscribe(post_hook("product.modified", &single.url("/one/${resource-id}"), false, 0));
     for id in [9, 1, 3, 2, 5] {
-        sim.events.publish(Event::modified("product", id));
+        sim.publish(Event::modified("product", id));
     }
-    sim.events.publish(Event::created("goods-in-note", 77));
+    sim.publish(Event::created("goods-in-note", 77));
 
     let calls = gathered.wait_for(1);
     assert_eq!(calls.len(), 1, "{calls:?}");
@@ -281,7 +271,7 @@ fn order_creation_fires_order_modified() {
     let sim = Sim::start();
     let receiver = Receiver::start();
     sim.subscribe(post_hook("order.modified", &receiver.url("/orders"), true, 0));
-    sim.events.publish(Event::created("order", 41));
+    sim.publish(Event::created("order", 41));
     let calls = receiver.wait_for(1);
     let body: Value = serde_json::from_str(&calls[0].body).unwrap();
     assert_eq!((body["id"].as_str(), body["fullEvent"].as_str()), (Some("41"), Some("order.modified")));
@@ -300,10 +290,10 @@ fn deliver_once(qos: u8, script: Option<&[u16]>) -> (usize, CallRecord) {
         None => (None, format!("http://{}/hook", refusing_addr())),
     };
     sim.subscribe(post_hook("product", &url, true, qos));
-    sim.events.publish(Event::created("product", 1));
+    sim.publish(Event::created("product", 1));
     // The call is logged once the event is dispatched; wait for it to appear, then to settle.
     let deadline = Instant::now() + Duration::from_secs(10);
-    while sim.webhooks.calls().is_empty() && Instant::now() < deadline {
+    while sim.0.app.webhooks.calls().is_empty() && Instant::now() < deadline {
         std::thread::sleep(Duration::from_millis(5));
     }
     let calls = sim.settled_calls();
@@ -371,4 +361,93 @@ fn simulate_sends_test_data_per_id_or_as_one_set() {
     let (status, body) = sim.post(&format!("/{single}/simulate"), &too_many);
     assert_eq!((status, body["errors"][0]["code"].as_str()), (400, Some("CMNC-010")));
     assert_eq!(sim.post("/99999/simulate", &test_data).0, 404);
+}
+
+#[test]
+fn the_webhook_endpoints_sit_behind_the_api_gate() {
+    let sim = Sim::start();
+    let anonymous = reqwest::blocking::get(sim.url("")).unwrap();
+    assert_eq!(anonymous.status(), 401);
+    let answered = sim.0.private(Method::GET, "integration-service/webhook").send().unwrap();
+    assert_eq!(answered.status(), 200);
+    for header in ["brightpearl-requests-remaining", "brightpearl-next-throttle-period", "ruid"] {
+        assert!(answered.headers().contains_key(header), "{header}");
+    }
+    let other_account = sim.url("").replace("/sandbox/", "/elsewhere/");
+    let response = sim
+        .0
+        .client
+        .get(other_account)
+        .header("brightpearl-app-ref", "sandbox")
+        .header("brightpearl-account-token", "sandbox-dev-token")
+        .send()
+        .unwrap();
+    assert_eq!(response.status(), 404);
+}
+
+#[test]
+fn changes_through_the_api_fire_webhooks() {
+    let sim = Sim::start();
+    let receiver = Receiver::start();
+    for topic in
+        ["sales-order.created", "order.modified.order-status", "goods-out-note", "order.modified.fully-shipped"]
+    {
+        sim.subscribe(post_hook(topic, &receiver.url(&format!("/{topic}")), true, 1));
+    }
+    let api = &sim.0;
+    let (status, created) = api.send_json(
+        Method::POST,
+        "order-service/sales-order",
+        &json!({"customer": {"id": 200}, "ref": "HOOK-1",
+                "rows": [{"productId": 1001, "quantity": 2, "taxCode": "T", "net": "20.00", "tax": "2.00"}]}),
+    );
+    assert_eq!(status, 200, "{created}");
+    let order = created["response"].as_i64().unwrap();
+    assert_eq!(
+        api.send_json(Method::PUT, &format!("order-service/order/{order}/status"), &json!({"orderStatusId": 2})).0,
+        200
+    );
+    let (_, fetched) = api.get_json(&format!("order-service/order/{order}"));
+    let row: i64 = fetched["response"][0]["orderRows"].as_object().unwrap().keys().next().unwrap().parse().unwrap();
+    let (status, note) = api.send_json(
+        Method::POST,
+        &format!("warehouse-service/order/{order}/goods-note/goods-out"),
+        &json!({"warehouses": [{"warehouseId": 2, "products": [{"productId": 1001, "salesOrderRowId": row, "quantity": 2}]}]}),
+    );
+    assert_eq!(status, 200, "{note}");
+    let note = note["response"].as_i64().unwrap();
+    let shipped = json!({"events": [{"eventCode": "SHW", "occured": "2024-05-01T10:00:00.000Z", "eventOwnerId": 4}]});
+    let (status, answer) =
+        api.send_json(Method::POST, &format!("warehouse-service/goods-note/goods-out/{note}/event"), &shipped);
+    assert_eq!(status, 200, "{answer}");
+
+    let expected = [
+        ("/sales-order.created", "sales-order.created", order),
+        ("/order.modified.order-status", "order.modified.order-status", order),
+        ("/goods-out-note", "goods-out-note.created", note),
+        ("/goods-out-note", "goods-out-note.modified.shipped", note),
+        ("/order.modified.fully-shipped", "order.modified.fully-shipped", order),
+    ];
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let heard = |calls: &[webhook_receiver::Received]| -> Vec<(String, String, String)> {
+        calls
+            .iter()
+            .map(|call| {
+                let body: Value = serde_json::from_str(&call.body).unwrap();
+                (
+                    call.uri.clone(),
+                    body["fullEvent"].as_str().unwrap().to_string(),
+                    body["id"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    let mut calls = heard(&receiver.calls());
+    while calls.len() < expected.len() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(5));
+        calls = heard(&receiver.calls());
+    }
+    for (uri, event, id) in expected {
+        assert!(calls.contains(&(uri.to_string(), event.to_string(), id.to_string())), "{event} {id} in {calls:?}");
+    }
 }

@@ -6,6 +6,8 @@ use std::net::SocketAddr;
 use std::process::ExitCode;
 
 use clap::Parser;
+use sandbox::bp::admin::admin_token;
+use sandbox::bp::faults::FaultSettings;
 use sandbox::bp::{server, App, Config, Events};
 
 /// A simulator of the Brightpearl public API, seeded with generated orders, contacts and products.
@@ -39,6 +41,18 @@ struct Args {
     /// Sales orders seeded at start, ids from 1.
     #[arg(long, default_value_t = 100)]
     orders: u64,
+    /// Bearer token of the admin interface (/admin/...); else $BP_SIM_ADMIN_TOKEN, else sandbox-admin-token.
+    #[arg(long)]
+    admin_token: Option<String>,
+    /// Fault knobs at start, as the JSON `PUT /admin/faults` takes, e.g. '{"error_percent":5,"seed":7}'.
+    #[arg(long, value_parser = parse_faults)]
+    faults: Option<FaultSettings>,
+}
+
+fn parse_faults(text: &str) -> Result<FaultSettings, String> {
+    let settings: FaultSettings = serde_json::from_str(text).map_err(|error| error.to_string())?;
+    settings.validate().map_err(|error| error.to_string())?;
+    Ok(settings)
 }
 
 #[tokio::main]
@@ -49,6 +63,7 @@ async fn main() -> ExitCode {
         app_ref: args.app_ref,
         account_token: args.account_token,
         client_secret: args.client_secret,
+        admin_token: admin_token(args.admin_token),
         rate_limit: args.rate_limit,
         time_scale: args.time_scale,
         seed: args.seed,
@@ -69,6 +84,10 @@ async fn main() -> ExitCode {
         }
     };
     let app = App::new(config, Events::default());
+    if let Some(settings) = args.faults {
+        // Validated when the flag was read.
+        let _ = app.faults.set(settings);
+    }
     println!("bp-sim listening on http://{address}");
     let _ = std::io::stdout().flush();
     let shutdown = async {

@@ -13,6 +13,8 @@ pub struct Config {
     pub account_token: String,
     /// The OAuth client secret a confidential app sends to the token endpoint.
     pub client_secret: String,
+    /// The bearer token of the admin interface (`/admin/...`).
+    pub admin_token: String,
     /// Requests per rolling minute per account.
     pub rate_limit: u32,
     /// Every duration the simulator keeps (throttle window, token lifetime, webhook retry delays)
@@ -31,6 +33,7 @@ impl Default for Config {
             app_ref: "sandbox".into(),
             account_token: "sandbox-dev-token".into(),
             client_secret: "sandbox-client-secret".into(),
+            admin_token: crate::bp::admin::DEFAULT_ADMIN_TOKEN.into(),
             rate_limit: 200,
             time_scale: 1,
             seed: 1,

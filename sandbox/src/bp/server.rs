@@ -24,12 +24,15 @@ use axum::routing::{any, get, post};
 use axum::{Form, Router};
 use serde_json::{json, Value};
 
+use super::admin::Admin;
 use super::api::{self, Reply};
 use super::auth::{Auth, Caller, TokenForm};
 use super::config::Config;
 use super::events::Events;
+use super::faults::Faults;
 use super::store::Store;
 use super::throttle::{Throttle, TOO_MANY_REQUESTS};
+use super::webhooks::Webhooks;
 
 /// Request bodies larger than this are refused.
 const MAX_BODY: usize = 8 * 1024 * 1024;
@@ -43,6 +46,9 @@ pub struct App {
     pub store: Arc<Store>,
     pub auth: Auth,
     pub throttle: Throttle,
+    pub webhooks: Webhooks,
+    pub faults: Faults,
+    pub admin: Admin,
     requests: AtomicU64,
 }
 
@@ -52,7 +58,9 @@ impl App {
         let store = Arc::new(Store::seeded(&config, events));
         let auth = Auth::new(&config);
         let throttle = Throttle::new(config.rate_limit, config.scaled(Duration::from_secs(60)));
-        Arc::new(App { config, store, auth, throttle, requests: AtomicU64::new(0) })
+        let (webhooks, faults) = (Webhooks::new(&config), Faults::default());
+        let admin = Admin::new(&config, store.clone(), webhooks.clone(), faults.clone(), &config.admin_token);
+        Arc::new(App { config, store, auth, throttle, webhooks, faults, admin, requests: AtomicU64::new(0) })
     }
 
     /// A request id for the `Ruid` header, shaped like a UUID.
@@ -75,12 +83,15 @@ pub fn router(app: Arc<App>) -> Router {
     let public = Router::new()
         .route("/public-api/{account}/multi-message", post(multi_message))
         .route("/public-api/{account}/{*path}", any(public_api))
+        .merge(super::webhooks::routes(app.webhooks.clone()))
         .route_layer(middleware::from_fn_with_state(app.clone(), gate));
+    let public = app.faults.wrap(public);
     Router::new()
         .route("/oauth/authorize/{account}", get(authorize))
         .route("/oauth/token/{account}", post(token))
         .route("/{account}/oauth/token", post(token))
         .merge(public)
+        .merge(app.admin.clone().routes())
         .with_state(app)
 }
 
@@ -90,6 +101,7 @@ pub async fn serve(
     app: Arc<App>,
     shutdown: impl std::future::Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
+    app.webhooks.start(app.store.events());
     axum::serve(listener, router(app)).with_graceful_shutdown(shutdown).await
 }
 
@@ -149,6 +161,7 @@ async fn gate(State(app): State<Arc<App>>, request: Request, next: Next) -> Resp
     }
     headers.insert("cache-control", HeaderValue::from_static("no-cache, must-revalidate"));
     headers.insert("pragma", HeaderValue::from_static("no-cache"));
+    headers.insert("expires", HeaderValue::from_static("Mon, 20 Dec 1998 01:00:00 GMT"));
     if let Some(Caller::Installation(id)) = caller {
         headers.insert("brightpearl-installed-integration-instance-id", HeaderValue::from(id));
     }

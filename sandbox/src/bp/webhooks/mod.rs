@@ -12,6 +12,7 @@ pub mod subscription;
 pub mod template;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
@@ -48,6 +49,7 @@ pub struct Webhooks {
     account: Arc<str>,
     registry: Arc<Mutex<Registry>>,
     sender: Sender,
+    started: Arc<AtomicBool>,
 }
 
 #[derive(Debug)]
@@ -62,14 +64,19 @@ impl Webhooks {
             account: config.account.as_str().into(),
             registry: Arc::new(Mutex::new(Registry { next_id: 1, hooks: BTreeMap::new() })),
             sender: Sender::new(config),
+            started: Arc::default(),
         }
     }
 
-    /// Starts delivering `events` to the subscriptions. Call once, inside a Tokio runtime.
-    pub fn start(&self, events: &Events) -> JoinHandle<()> {
+    /// Starts delivering `events` to the subscriptions, inside a Tokio runtime. Only the first
+    /// call starts a dispatcher (`None` after that), so no event is delivered twice.
+    pub fn start(&self, events: &Events) -> Option<JoinHandle<()>> {
+        if self.started.swap(true, Ordering::SeqCst) {
+            return None;
+        }
         let receiver = events.subscribe();
         let webhooks = self.clone();
-        tokio::spawn(async move { webhooks.dispatch(receiver).await })
+        Some(tokio::spawn(async move { webhooks.dispatch(receiver).await }))
     }
 
     /// Registers a webhook from a `POST /webhook` body; its new id.
