@@ -1,5 +1,7 @@
-//! JSON Patch (RFC 6902) as Brightpearl applies it: `add` only where nothing is yet, `replace` and
-//! `remove` only where something is. Anything else is the recorded 500 CMNC-044.
+//! JSON Patch (RFC 6902) as Brightpearl applies it: `add` only where nothing is yet (an `add` on a
+//! set field is the recorded 500 CMNC-044), `replace` on any field of an existing object (set or
+//! not: the recorded replace of `/delivery/deliveryDate` worked on a new order), `remove` only
+//! where something is.
 
 use serde_json::Value;
 
@@ -23,7 +25,7 @@ pub fn apply(target: &mut Value, ops: &Value) -> ApiResult<()> {
             ("add", Value::Object(map)) if !map.contains_key(&key) => {
                 map.insert(key, op.get("value").cloned().ok_or_else(invalid)?);
             }
-            ("replace", Value::Object(map)) if map.contains_key(&key) => {
+            ("replace", Value::Object(map)) => {
                 map.insert(key, op.get("value").cloned().ok_or_else(invalid)?);
             }
             ("remove", Value::Object(map)) if map.contains_key(&key) => {
@@ -68,5 +70,8 @@ mod tests {
         assert_eq!(order, json!({"reference": "a"}));
         assert!(apply(&mut order, &json!({"op": "add"})).is_err());
         assert!(apply(&mut order, &json!([{"op": "replace", "path": "/missing/deep", "value": 1}])).is_err());
+        assert!(apply(&mut order, &json!([{"op": "remove", "path": "/missing"}])).is_err());
+        apply(&mut order, &json!([{"op": "replace", "path": "/unset", "value": 1}])).unwrap();
+        assert_eq!(order["unset"], 1, "replace sets a field not yet set");
     }
 }
