@@ -138,7 +138,8 @@ pub fn validate(text: &str, registry: &Registry) -> Result<Document, EconnectErr
     }
     let document = load(registry, "eConnect", "eConnect")?;
     let mut transactions = Vec::new();
-    let slots = order(&document.record, &root.children, "eConnect")?;
+    let slots = order(&document.record, &root.children, "eConnect")
+        .map_err(|(n, d, _)| EconnectError::new(n, "eConnect", d))?;
     for (child, field) in root.children.iter().zip(slots) {
         let Type::List(inner) = &field.ty else { continue };
         let Type::Named(name) = inner.as_ref() else { continue };
@@ -159,20 +160,19 @@ fn load_named(registry: &Registry, name: &TypeName, procedure: &str) -> Result<A
     registry.get(name).map_err(|e| EconnectError::new(error::UNKNOWN_ELEMENT, procedure, e.to_string()))
 }
 
+/// A problem with one element: its error number, the description, and the element it concerns.
+type Problem = (u32, String, String);
+
 /// Matches each child element to its schema field, in XSD order; every required field present.
-fn order<'r>(
-    record: &'r Record,
-    children: &[Element],
-    owner: &str,
-) -> Result<Vec<&'r mapc::schema::Field>, EconnectError> {
+fn order<'r>(record: &'r Record, children: &[Element], owner: &str) -> Result<Vec<&'r mapc::schema::Field>, Problem> {
     let mut slots = Vec::with_capacity(children.len());
     let mut next = 0;
     for child in children {
         let Some(index) = record.fields.iter().position(|f| f.name == child.name) else {
-            return Err(EconnectError::new(
+            return Err((
                 error::UNKNOWN_ELEMENT,
-                owner,
                 format!("<{}> is not an element of <{owner}>", child.name),
+                child.name.clone(),
             ));
         };
         let field = &record.fields[index];
@@ -181,15 +181,10 @@ fn order<'r>(
         if index < next || (index + 1 == next && !repeats) {
             let after = slots.last().map(|f: &&mapc::schema::Field| f.name.as_str()).unwrap_or("");
             let what = if index + 1 == next { "appears more than once" } else { "is out of order" };
-            return Err(EconnectError::new(
-                error::OUT_OF_ORDER,
-                owner,
-                format!(
-                    "<{}> {what} in <{owner}>: it follows <{after}>, and the schema orders {}",
-                    child.name,
-                    field_order(record, index, next)
-                ),
-            ));
+            let order = field_order(record, index, next);
+            let description =
+                format!("<{}> {what} in <{owner}>: it follows <{after}>, and the schema orders {order}", child.name);
+            return Err((error::OUT_OF_ORDER, description, child.name.clone()));
         }
         next = index + 1;
         slots.push(field);
@@ -197,11 +192,8 @@ fn order<'r>(
     if let Some(missing) =
         record.fields.iter().find(|f| f.presence == Presence::Required && !children.iter().any(|c| c.name == f.name))
     {
-        return Err(EconnectError::new(
-            error::REQUIRED_MISSING,
-            owner,
-            format!("The required element <{}> of <{owner}> is missing", missing.name),
-        ));
+        let description = format!("The required element <{}> of <{owner}> is missing", missing.name);
+        return Err((error::REQUIRED_MISSING, description, missing.name.clone()));
     }
     Ok(slots)
 }
@@ -214,7 +206,7 @@ fn field_order(record: &Record, index: usize, next: usize) -> String {
 
 fn transaction(registry: &Registry, element: &Element, def: &TypeDef) -> Result<Transaction, EconnectError> {
     let owner = element.name.as_str();
-    let slots = order(&def.record, &element.children, owner)?;
+    let slots = order(&def.record, &element.children, owner).map_err(|(n, d, _)| EconnectError::new(n, owner, d))?;
     let mut nodes = Vec::new();
     for (child, field) in element.children.iter().zip(slots) {
         if child.nil {
@@ -251,7 +243,19 @@ fn transaction(registry: &Registry, element: &Element, def: &TypeDef) -> Result<
 
 fn node(element: &Element, def: Arc<TypeDef>) -> Result<Node, EconnectError> {
     let owner = element.name.as_str();
-    let slots = order(&def.record, &element.children, owner)?;
+    let slots = match order(&def.record, &element.children, owner) {
+        Ok(slots) => slots,
+        Err((number, description, field)) => {
+            // The node as sent, so the error identifies it as eConnect's do.
+            let values = element
+                .children
+                .iter()
+                .filter(|c| c.children.is_empty() && !c.nil)
+                .map(|c| (c.name.clone(), c.text.clone()));
+            let node = Node { name: element.name.clone(), def, values: values.collect() };
+            return Err(node.error(number, description, &[field.as_str()]));
+        }
+    };
     let mut values = Vec::with_capacity(slots.len());
     let mut problems = Vec::new();
     for (child, field) in element.children.iter().zip(slots) {
