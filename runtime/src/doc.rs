@@ -13,6 +13,8 @@ use serde_json::{Map, Number, Value as Json};
 #[derive(Debug, Clone, Default)]
 pub struct Doc<'a> {
     pub(crate) nodes: Vec<Node<'a>>,
+    /// Room the scanner works in, kept with the nodes for the next record.
+    pub(crate) scratch: Vec<u32>,
 }
 
 /// A node: its key in the enclosing object (empty in an array), its value and its next sibling.
@@ -74,7 +76,7 @@ impl<'a> Doc<'a> {
 
     /// A document holding what `value` holds, borrowing its text.
     pub fn from_json(value: &'a Json) -> Doc<'a> {
-        let mut doc = Doc { nodes: Vec::new() };
+        let mut doc = Doc::default();
         doc.add_json(Cow::Borrowed(""), value);
         doc
     }
@@ -85,7 +87,7 @@ impl<'a> Doc<'a> {
         // Collecting an emptied vector into one of the same layout reuses its allocation (a `map` would
         // need a closure that is never called).
         #[allow(clippy::unnecessary_filter_map)]
-        Doc { nodes: self.nodes.into_iter().filter_map(|_| None).collect() }
+        Doc { nodes: self.nodes.into_iter().filter_map(|_| None).collect(), scratch: self.scratch }
     }
 
     fn add_json(&mut self, key: Cow<'a, str>, value: &'a Json) -> u32 {
@@ -165,7 +167,12 @@ impl<'a> NodeRef<'a> {
         if !self.is_object() {
             return None;
         }
-        self.members().find(|m| m.key() == key)
+        // Length and first byte first: most keys differ there, without a comparison call.
+        let head = key.as_bytes().first();
+        self.members().find(|m| {
+            let name = m.key().as_bytes();
+            name.len() == key.len() && name.first() == head && name == key.as_bytes()
+        })
     }
 
     /// An array's entry by position.

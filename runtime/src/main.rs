@@ -110,6 +110,9 @@ fn pairs(args: &[String], flag: &str) -> Result<Vec<(String, String)>, String> {
         .collect()
 }
 
+/// Input and output buffers: records are kilobytes each, so a few dozen per read and write.
+const BUFFER: usize = 1 << 16;
+
 /// Loads everything first (a bad program, param or lookup stops here, exit 2), then maps record by record.
 fn apply(program_path: &Path, input: &str, params: &[String], lookups: &[String], out_dir: Option<&Path>, options: XmlOptions) -> Result<Summary, String> {
     let text = std::fs::read_to_string(program_path).map_err(|e| format!("{}: {e}", program_path.display()))?;
@@ -118,15 +121,15 @@ fn apply(program_path: &Path, input: &str, params: &[String], lookups: &[String]
         pairs(lookups, "--lookup")?.into_iter().map(|(name, path)| (name, maprun::env::LookupSource::File(path))).collect();
     let env = maprun::env::build(&program, &pairs(params, "--param")?, &lookups)?;
     let reader: Box<dyn BufRead> = if input == "-" {
-        Box::new(BufReader::new(io::stdin().lock()))
+        Box::new(BufReader::with_capacity(BUFFER, io::stdin().lock()))
     } else {
-        Box::new(BufReader::new(File::open(input).map_err(|e| format!("{input}: {e}"))?))
+        Box::new(BufReader::with_capacity(BUFFER, File::open(input).map_err(|e| format!("{input}: {e}"))?))
     };
     if let Some(dir) = out_dir {
         std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     }
     let stdout = io::stdout();
-    let mut out = BufWriter::new(stdout.lock());
+    let mut out = BufWriter::with_capacity(BUFFER, stdout.lock());
     let stderr = io::stderr();
     let mut err = stderr.lock();
     let xml = program.target.format == Format::Econnect;

@@ -63,13 +63,23 @@ impl Plan {
         at
     }
 
-    /// The plan of a member named `key` of an object read with plan `at`: `None` to skip it.
-    fn member(&self, at: usize, key: &str) -> Option<usize> {
+    /// How to read a member named `key` of an object read with plan `at`.
+    fn member(&self, at: usize, key: &str) -> Member {
         let node = &self.nodes[at];
         if node.all {
-            return Some(at);
+            return Member::Any(at);
         }
-        node.fields.iter().find(|(name, _)| **name == *key).map(|(_, plan)| *plan).or(node.every)
+        let (key, head) = (key.as_bytes(), key.as_bytes().first());
+        // Length and first byte first: most keys differ there, and need no comparison call.
+        let named = node
+            .fields
+            .iter()
+            .position(|(name, _)| name.len() == key.len() && name.as_bytes().first() == head && name.as_bytes() == key);
+        match (named, node.every) {
+            (Some(i), _) => Member::Named(i, node.fields[i].1),
+            (None, Some(every)) => Member::Any(every),
+            (None, None) => Member::Skip,
+        }
     }
 
     /// The plan of each entry of an array read with plan `at`: `None` to skip them.
@@ -83,15 +93,26 @@ impl Plan {
     }
 }
 
+/// How a member of an object is read.
+enum Member {
+    /// The plan's field number `.0`, read with plan `.1`.
+    Named(usize, usize),
+    /// Any key, read with this plan.
+    Any(usize),
+    Skip,
+}
+
 /// Reads one line holding one record (a JSON object) through `plan`.
 pub fn parse<'a>(text: &'a str, plan: &Plan) -> Scan<Doc<'a>> {
     parse_into(text, plan, Doc::default())
 }
 
 /// [`parse`], building the document in `spare` (see [`Doc::recycle`]) to reuse its allocation.
-pub fn parse_into<'a>(text: &'a str, plan: &Plan, spare: Doc<'static>) -> Scan<Doc<'a>> {
-    let mut scanner = Scanner { text, bytes: text.as_bytes(), pos: 0, plan, doc: spare, members: Vec::new() };
+pub fn parse_into<'a>(text: &'a str, plan: &Plan, mut spare: Doc<'static>) -> Scan<Doc<'a>> {
+    let members = std::mem::take(&mut spare.scratch);
+    let mut scanner = Scanner { text, bytes: text.as_bytes(), pos: 0, plan, doc: spare, members };
     scanner.doc.nodes.clear();
+    scanner.members.clear();
     if scanner.peek()? != b'{' {
         return Err(Unhandled);
     }
@@ -100,6 +121,7 @@ pub fn parse_into<'a>(text: &'a str, plan: &Plan, spare: Doc<'static>) -> Scan<D
     if scanner.pos != scanner.bytes.len() {
         return Err(Unhandled);
     }
+    scanner.doc.scratch = scanner.members;
     Ok(scanner.doc)
 }
 
@@ -207,6 +229,10 @@ impl<'a> Scanner<'a, '_> {
             return Ok(at);
         }
         let mut first = true;
+        // The plan's fields read so far, while the keys read are all among the first 64 of them:
+        // a repeated one shows here without comparing keys.
+        let mut named: u64 = 0;
+        let mut only_named = true;
         loop {
             self.expect(b'"')?;
             let key = self.string()?;
@@ -215,7 +241,22 @@ impl<'a> Scanner<'a, '_> {
             }
             first = false;
             self.expect(b':')?;
-            match self.plan.member(plan, &key) {
+            let child = match self.plan.member(plan, &key) {
+                Member::Named(i, child) if i < 64 => {
+                    if named & (1 << i) != 0 {
+                        // serde_json keeps the first position and the last value of a repeated key.
+                        return Err(Unhandled);
+                    }
+                    named |= 1 << i;
+                    Some(child)
+                }
+                Member::Named(_, child) | Member::Any(child) => {
+                    only_named = false;
+                    Some(child)
+                }
+                Member::Skip => None,
+            };
+            match child {
                 Some(child) => {
                     let member = self.value(key, child, depth + 1)?;
                     self.members.push(member);
@@ -230,8 +271,7 @@ impl<'a> Scanner<'a, '_> {
         }
         self.pos += 1;
         let members = &self.members[start..];
-        if has_duplicate(members.iter().map(|&m| self.doc.nodes[m as usize].key.as_ref())) {
-            // serde_json keeps the first position and the last value of a repeated key.
+        if !only_named && has_duplicate(members.iter().map(|&m| self.doc.nodes[m as usize].key.as_ref())) {
             return Err(Unhandled);
         }
         self.doc.link(at, members);

@@ -69,24 +69,77 @@ impl Value<'_> {
 
 /// A decimal from its text: `12.5000`, `-3`, `1E+2`. Never through a binary float.
 pub fn parse_decimal(text: &str) -> Option<Decimal> {
-    if text.contains(['e', 'E']) {
+    if text.bytes().any(|b| b == b'e' || b == b'E') {
         return Decimal::from_scientific(text).ok();
     }
+    let negative = text.starts_with('-');
     let digits = text.strip_prefix('-').unwrap_or(text);
-    let (int, frac) = digits.split_once('.').unwrap_or((digits, "0"));
-    let plain = !int.is_empty() && !frac.is_empty() && int.bytes().all(|b| b.is_ascii_digit()) && frac.bytes().all(|b| b.is_ascii_digit());
+    let (int, frac) = match digits.split_once('.') {
+        Some((int, frac)) if !frac.is_empty() => (int, frac),
+        Some(_) => return None,
+        None => (digits, ""),
+    };
+    let plain = !int.is_empty() && int.bytes().all(|b| b.is_ascii_digit()) && frac.bytes().all(|b| b.is_ascii_digit());
     if !plain {
         return None;
+    }
+    // Up to 18 digits the value is its digits as an integer and their places, exactly (`-0` keeps
+    // its sign only through the general parser).
+    if int.len() + frac.len() <= 18 {
+        let mantissa = int.bytes().chain(frac.bytes()).fold(0i64, |m, b| m * 10 + (b - b'0') as i64);
+        if mantissa != 0 || !negative {
+            let signed = if negative { -mantissa } else { mantissa };
+            return Decimal::try_from_i128_with_scale(signed as i128, frac.len() as u32).ok();
+        }
     }
     Decimal::from_str_exact(text).ok()
 }
 
 /// The canonical text of a decimal: no exponent, no trailing zeros after the point, no `-0`.
 pub fn format_decimal(d: &Decimal) -> String {
+    let mut text = String::new();
+    write_decimal(d, &mut text);
+    text
+}
+
+/// [`format_decimal`], appended to `out`.
+pub fn write_decimal(d: &Decimal, out: &mut String) {
     if d.is_zero() {
-        return "0".to_string();
+        out.push('0');
+        return;
     }
-    d.normalize().to_string()
+    let d = d.normalize();
+    let scale = d.scale() as usize;
+    if d.is_sign_negative() {
+        out.push('-');
+    }
+    // The digits of the mantissa, last first (at most 29 of them).
+    let mut digits = [0u8; 40];
+    let mut count = 0;
+    let mut rest = d.mantissa().unsigned_abs();
+    while rest > u64::MAX as u128 {
+        digits[count] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        count += 1;
+    }
+    let mut rest = rest as u64;
+    while rest > 0 {
+        digits[count] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+        count += 1;
+    }
+    let digit = |i: usize| digits[i] as char;
+    if count <= scale {
+        out.push_str("0.");
+        (count..scale).for_each(|_| out.push('0'));
+        (0..count).rev().for_each(|i| out.push(digit(i)));
+    } else {
+        (scale..count).rev().for_each(|i| out.push(digit(i)));
+        if scale > 0 {
+            out.push('.');
+            (0..scale).rev().for_each(|i| out.push(digit(i)));
+        }
+    }
 }
 
 /// Decimal places of a value as written after normalising (`1.50` has 1).
@@ -207,6 +260,24 @@ mod tests {
             assert!(parse_decimal(bad).is_none(), "{bad}");
         }
         assert_eq!(places(&parse_decimal("1.50").unwrap()), 1);
+        for text in ["0.05", "-0.5", "12", "-1200", "79228162514264337593543950335", "-0.0000000000000000000000000001", "1844674407370955161.6"] {
+            let d = parse_decimal(text).unwrap();
+            assert_eq!(format_decimal(&d), d.normalize().to_string(), "{text}");
+        }
+        for text in ["0", "-0", "-0.00", "007.50", "123456789012345678", "1234567890123456789", "-99999999999999999.9", "0.000000000000000001"] {
+            let (fast, exact) = (parse_decimal(text).unwrap(), Decimal::from_str_exact(text).unwrap());
+            assert_eq!((fast, fast.scale(), fast.is_sign_negative()), (exact, exact.scale(), exact.is_sign_negative()), "{text}");
+        }
+        let mut state: u64 = 0x2545_f491_4f6c_dd1d;
+        for _ in 0..20_000 {
+            state ^= state << 13;
+            state ^= state >> 7;
+            state ^= state << 17;
+            let mantissa = ((state as i64 as i128) * ((state >> 32) as i128)) >> (state % 64);
+            let Ok(d) = Decimal::try_from_i128_with_scale(mantissa, (state % 29) as u32) else { continue };
+            let expected = if d.is_zero() { "0".to_string() } else { d.normalize().to_string() };
+            assert_eq!(format_decimal(&d), expected, "{mantissa} {}", d.scale());
+        }
     }
 
     #[test]

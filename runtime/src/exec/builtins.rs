@@ -19,7 +19,12 @@ impl<'a> Machine<'a> {
             }
             _ => {}
         }
-        let values = args.iter().map(|a| self.eval(a)).collect::<Result<Vec<_>, _>>()?;
+        // No function takes more than three arguments (checked at load): no vector per call.
+        let mut held = [Value::Absent, Value::Absent, Value::Absent];
+        for (value, arg) in held.iter_mut().zip(args) {
+            *value = self.eval(arg)?;
+        }
+        let values = &held[..args.len().min(held.len())];
         if values.iter().any(Value::is_absent) {
             return Ok(Value::Absent);
         }

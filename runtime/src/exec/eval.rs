@@ -36,9 +36,12 @@ impl<'a> Machine<'a> {
 
     pub(crate) fn eval(&mut self, e: &'a Expr) -> Eval<'a> {
         match e {
-            Expr::Const(c) => Ok(const_value(c)),
+            Expr::Const(c) => Ok(const_ref(c)),
             Expr::Local(slot) => self.frame[*slot as usize].clone().map_err(Fault::Soft),
-            Expr::Param(p) => Ok(self.env.params[*p as usize].clone()),
+            Expr::Param(p) => Ok(match &self.env.params[*p as usize] {
+                Value::Str(s) => Value::Str(Cow::Borrowed(s)),
+                other => other.clone(),
+            }),
             Expr::Input => Ok(Value::Json(self.input)),
             Expr::Field { of, name, ty, presence } => match self.eval(of)? {
                 Value::Absent => Ok(Value::Absent),
@@ -85,16 +88,21 @@ impl<'a> Machine<'a> {
             Expr::Call { function, args } => self.builtin(*function, args),
             Expr::Lookup { lookup, key } => {
                 let key = self.eval(key)?;
-                let Some(text) = key.to_text() else { return Ok(Value::Absent) };
                 let decl = &self.env.program.lookups[*lookup as usize];
-                match self.env.lookups[*lookup as usize].as_ref().and_then(|table| table.get(&text)) {
+                let table = self.env.lookups[*lookup as usize].as_ref();
+                if table.is_none() && decl.optional {
+                    // An optional lookup that was not supplied misses every time.
+                    return Ok(Value::Absent);
+                }
+                let Some(text) = key.to_text() else { return Ok(Value::Absent) };
+                match table.and_then(|table| table.get(&text)) {
                     Some(value) => Ok(value.clone()),
                     None if decl.optional => Ok(Value::Absent),
-                    None => Err(Fault::Hard(Failure {
+                    None => Err(Fault::Hard(Box::new(Failure {
                         class: Class::Business,
                         field: None,
                         message: format!("lookup `{}` has no entry for key {text:?}", decl.name),
-                    })),
+                    }))),
                 }
             }
             Expr::Table { table, arg } => {
@@ -157,7 +165,7 @@ impl<'a> Machine<'a> {
     /// The value of the first arm whose pattern equals `value`, else the default, else `None`.
     fn choose(&mut self, value: &Value<'a>, arms: &'a [Arm], default: Option<&'a Expr>) -> Result<Option<Value<'a>>, Fault> {
         for arm in arms {
-            if arm.patterns.iter().any(|p| const_value(p).equals(value)) {
+            if arm.patterns.iter().any(|p| const_ref(p).equals(value)) {
                 return self.eval(&arm.value).map(Some);
             }
         }
@@ -243,7 +251,7 @@ fn path_of(e: &Expr) -> Option<String> {
 }
 
 pub(crate) fn hard(message: String) -> Fault {
-    Fault::Hard(validation(None, message))
+    Fault::Hard(Box::new(validation(None, message)))
 }
 
 fn shown(value: &Value) -> String {
@@ -257,7 +265,7 @@ fn arithmetic<'a>(op: BinOp, l: Value<'a>, r: Value<'a>) -> Eval<'a> {
     let overflow = || hard("arithmetic overflow".into());
     Ok(match (l, r) {
         (Value::Absent, _) | (_, Value::Absent) => Value::Absent,
-        (Value::Str(a), Value::Str(b)) if op == BinOp::Add => Value::Str(Cow::Owned(format!("{a}{b}"))),
+        (Value::Str(a), Value::Str(b)) if op == BinOp::Add => Value::Str(Cow::Owned(a.into_owned() + &b)),
         (Value::Int(a), Value::Int(b)) if op != BinOp::Div => Value::Int(
             match op {
                 BinOp::Add => a.checked_add(b),
@@ -311,7 +319,7 @@ pub(crate) fn read<'a>(found: Option<NodeRef<'a>>, ty: SourceType, presence: Pre
         (SourceType::String, Shape::String(s)) => Ok(Value::Str(Cow::Borrowed(s))),
         (SourceType::String, _) => wrong("text"),
         // Brightpearl writes decimals in text plainly; an exponent is not its format.
-        (SourceType::DecimalText, Shape::String(s)) if !s.contains(['e', 'E']) => {
+        (SourceType::DecimalText, Shape::String(s)) if !s.bytes().any(|b| b == b'e' || b == b'E') => {
             parse_decimal(s).map(Value::Dec).map_or_else(|| wrong("a decimal"), Ok)
         }
         (SourceType::DecimalText, Shape::String(_)) => wrong("a plain decimal"),
@@ -343,6 +351,10 @@ fn describe(value: NodeRef) -> String {
     }
 }
 
-pub(crate) fn const_value(c: &Const) -> Value<'static> {
-    super::const_value(c)
+/// A constant as a value, its text borrowed from the program.
+pub(crate) fn const_ref(c: &Const) -> Value<'_> {
+    match c {
+        Const::Str(s) => Value::Str(Cow::Borrowed(s)),
+        other => super::const_value(other),
+    }
 }

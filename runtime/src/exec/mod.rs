@@ -142,7 +142,8 @@ pub(crate) enum Flow {
 #[derive(Debug)]
 pub(crate) enum Fault {
     Soft(String),
-    Hard(Failure),
+    /// Boxed: every expression's result carries this type, and most never fail.
+    Hard(Box<Failure>),
 }
 
 impl Fault {
@@ -153,7 +154,7 @@ impl Fault {
                 if failure.field.is_none() {
                     failure.field = field;
                 }
-                failure
+                *failure
             }
         }
     }
@@ -259,8 +260,9 @@ fn to_scalar(value: Value, kind: &FieldKind, path: impl Fn() -> String) -> Resul
             return Ok(None);
         }
         (ValueType::String, Value::Str(s)) => {
-            let count = s.chars().count();
             if let Some(max) = length {
+                // No more characters than bytes: only a long text is counted.
+                let count = if s.len() > *max as usize { s.chars().count() } else { 0 };
                 if count > *max as usize {
                     let what = if *key { "key" } else { "text" };
                     return fail(format!("the {what} {s:?} is {count} characters; {} holds {max}", path()));
@@ -271,7 +273,8 @@ fn to_scalar(value: Value, kind: &FieldKind, path: impl Fn() -> String) -> Resul
         (ValueType::Decimal | ValueType::DecimalText, Value::Int(n)) => Scalar::Dec(Decimal::from(n)),
         (ValueType::Decimal | ValueType::DecimalText, Value::Dec(d)) => {
             if let Some(scale) = scale {
-                if places(&d) > *scale {
+                // Normalising only removes places: a value written with few enough has few enough.
+                if d.scale() > *scale && places(&d) > *scale {
                     return fail(format!("{} has {} decimal places; {} stores {scale}", format_decimal(&d), places(&d), path()));
                 }
             }

@@ -7,7 +7,7 @@ use std::fmt::Write as _;
 use super::codepage::{CodePage, Unmappable};
 use crate::exec::{validation, Failure, Out, OutNode, Scalar};
 use crate::ir::{FieldKind, Program};
-use crate::value::format_decimal;
+use crate::value::write_decimal;
 
 #[derive(Debug, Clone, Copy, Default)]
 pub struct XmlOptions {
@@ -41,10 +41,8 @@ pub fn combined_document(parts: &[(&Program, &OutNode)], options: XmlOptions) ->
 
 /// One transaction (`<SOPTransactionType>...`), appended to `out` only if all of it can be written.
 pub fn transaction(program: &Program, root: &OutNode, options: XmlOptions, out: &mut String) -> Result<(), Failure> {
-    let mut text = String::new();
-    element(program, &program.target.element, root, options, 1, &mut text)?;
-    out.push_str(&text);
-    Ok(())
+    let start = out.len();
+    element(program, &program.target.element, root, options, 1, out).inspect_err(|_| out.truncate(start))
 }
 
 fn element(program: &Program, name: &str, node: &OutNode, options: XmlOptions, depth: usize, out: &mut String) -> Result<(), Failure> {
@@ -84,14 +82,21 @@ fn element(program: &Program, name: &str, node: &OutNode, options: XmlOptions, d
     Ok(())
 }
 
+/// Spaces for the deepest indentation an eConnect document has, and more.
+const SPACES: &str = "                                                                ";
+
 fn indent(out: &mut String, depth: usize) {
-    for _ in 0..depth {
-        out.push_str("  ");
+    let mut width = depth * 2;
+    while width > SPACES.len() {
+        out.push_str(SPACES);
+        width -= SPACES.len();
     }
+    out.push_str(&SPACES[..width]);
 }
 
 fn open(out: &mut String, depth: usize, name: &str) {
     indent(out, depth);
+    out.reserve(name.len() + 2);
     out.push('<');
     out.push_str(name);
     out.push('>');
@@ -99,6 +104,7 @@ fn open(out: &mut String, depth: usize, name: &str) {
 
 fn close(out: &mut String, depth: usize, name: &str) {
     indent(out, depth);
+    out.reserve(name.len() + 4);
     out.push_str("</");
     out.push_str(name);
     out.push_str(">\n");
@@ -107,11 +113,16 @@ fn close(out: &mut String, depth: usize, name: &str) {
 fn write_scalar(scalar: &Scalar, options: XmlOptions, node: &str, field: &str, out: &mut String) -> Result<(), Failure> {
     match scalar {
         Scalar::Str(s) => escape_into(s, options, node, field, out)?,
-        Scalar::Int(n) => {
-            let _ = write!(out, "{n}");
-        }
-        Scalar::Dec(d) => out.push_str(&format_decimal(d)),
+        Scalar::Int(n) => write_int(*n, out),
+        Scalar::Dec(d) => write_decimal(d, out),
         Scalar::Bool(b) => out.push(if *b { '1' } else { '0' }),
+        Scalar::Date(d) if (0..=9999).contains(&d.year) => {
+            write_digits(d.year as u64, 4, out);
+            out.push('-');
+            write_digits(d.month as u64, 2, out);
+            out.push('-');
+            write_digits(d.day as u64, 2, out);
+        }
         Scalar::Date(d) => {
             let _ = write!(out, "{d}");
         }
@@ -123,11 +134,30 @@ fn write_scalar(scalar: &Scalar, options: XmlOptions, node: &str, field: &str, o
     Ok(())
 }
 
+fn write_int(n: i64, out: &mut String) {
+    if n < 0 {
+        out.push('-');
+    }
+    write_digits(n.unsigned_abs(), 1, out);
+}
+
+/// `n` in decimal digits, zero-padded to at least `width`.
+fn write_digits(mut n: u64, width: usize, out: &mut String) {
+    let mut digits = [b'0'; 20];
+    let mut count = 0;
+    while n > 0 || count < width {
+        digits[count] = b'0' + (n % 10) as u8;
+        n /= 10;
+        count += 1;
+    }
+    digits[..count].iter().rev().for_each(|&d| out.push(d as char));
+}
+
 /// XML text content: `&`, `<`, `>` escaped; control characters refused (XML 1.0 cannot carry most of
 /// them, and GP would store them in a text column); characters outside the code page replaced or refused.
 fn escape_into(text: &str, options: XmlOptions, node: &str, name: &str, out: &mut String) -> Result<(), Failure> {
     // Most text needs no escaping and fits the code page: copy it at once.
-    if text.bytes().all(|b| b.is_ascii() && !b.is_ascii_control() && b != b'&' && b != b'<' && b != b'>') {
+    if is_plain_text(text.as_bytes()) {
         out.push_str(text);
         return Ok(());
     }
@@ -156,4 +186,47 @@ fn escape_into(text: &str, options: XmlOptions, node: &str, name: &str, out: &mu
         }
     }
     Ok(())
+}
+
+/// Whether text is printable ASCII without `&`, `<` and `>`: copied as it is. Eight bytes at a time.
+fn is_plain_text(bytes: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero_byte = |x: u64| x.wrapping_sub(ONES) & !x & HIGH;
+    let mut chunks = bytes.chunks_exact(8);
+    for chunk in &mut chunks {
+        let mut word = [0u8; 8];
+        word.copy_from_slice(chunk);
+        let word = u64::from_le_bytes(word);
+        // Bytes from 0x80 (not ASCII), below 0x20 (control), DEL, and the three XML specials.
+        let special = (word & HIGH)
+            | (word.wrapping_sub(ONES * 0x20) & !word & HIGH)
+            | zero_byte(word ^ (ONES * 0x7f))
+            | zero_byte(word ^ (ONES * b'&' as u64))
+            | zero_byte(word ^ (ONES * b'<' as u64))
+            | zero_byte(word ^ (ONES * b'>' as u64));
+        if special != 0 {
+            return false;
+        }
+    }
+    chunks.remainder().iter().all(|&b| b.is_ascii() && !b.is_ascii_control() && b != b'&' && b != b'<' && b != b'>')
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn plain_text_is_found_eight_bytes_at_a_time() {
+        let plain = |bytes: &[u8]| bytes.iter().all(|&b| b.is_ascii() && !b.is_ascii_control() && b != b'&' && b != b'<' && b != b'>');
+        let base = b"Seattle, WA 98167 - Suite 3 (rear door)";
+        assert!(is_plain_text(base));
+        for at in 0..base.len() {
+            for b in [0u8, 0x1f, b' ', b'&', b'<', b'>', b'=', b'?', 0x7f, 0x80, 0xc3, 0xff, b'~'] {
+                let mut text = base.to_vec();
+                text[at] = b;
+                assert_eq!(is_plain_text(&text), plain(&text), "{b:#x} at {at}");
+            }
+        }
+    }
 }
