@@ -1,5 +1,6 @@
 //! bp-sim over HTTP: throttling, auth, ID sets, OPTIONS, searches, multi-message and the CLI.
 
+#[allow(dead_code)] // each test file uses part of the shared harness
 mod bp;
 
 use std::io::{BufRead, BufReader};

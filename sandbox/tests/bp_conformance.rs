@@ -12,6 +12,7 @@
 //! keyed by ids compare the shape of their values; scalars must be of the same JSON type, a null
 //! on either side standing for an empty cell.
 
+#[allow(dead_code)] // each test file uses part of the shared harness
 mod bp;
 
 use std::fs;

@@ -1,8 +1,5 @@
 //! Starts bp-sim in-process on a free loopback port for a test.
 
-// Each test binary uses a different part of this helper.
-#![allow(dead_code)]
-
 use std::sync::Arc;
 
 use reqwest::blocking::{Client, RequestBuilder, Response};

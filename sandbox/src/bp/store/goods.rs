@@ -122,10 +122,9 @@ impl Store {
                     }
                     left.1 -= quantity;
                     let line = json!({"productId": left.0, "quantity": quantity, "locationId": DEFAULT_LOCATION_ID});
-                    rows.entry(row_id.to_string())
-                        .or_insert_with(|| json!([]))
-                        .as_array_mut()
-                        .map(|lines| lines.push(line));
+                    if let Some(lines) = rows.entry(row_id.to_string()).or_insert_with(|| json!([])).as_array_mut() {
+                        lines.push(line);
+                    }
                 }
                 if rows.is_empty() {
                     return Err(ApiError::bad_body("each warehouse needs at least one product"));

@@ -102,7 +102,9 @@ impl Store {
                 }
             }
             if let Some(key) = external {
-                data.orders.get_mut(&id).map(|order| order["externalRef"] = json!(key.0));
+                if let Some(order) = data.orders.get_mut(&id) {
+                    order["externalRef"] = json!(key.0);
+                }
                 data.external_refs.insert(key, id);
             }
             events.push(Event::created("sales-order", id));
