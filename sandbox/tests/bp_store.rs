@@ -128,3 +128,25 @@ fn payments_are_unique_per_reference_and_method() {
     assert!(payment["journalId"].is_i64(), "a receipt records a journal");
     store.delete_customer_payment(id).unwrap();
 }
+
+#[test]
+fn sales_orders_are_idempotent_on_their_external_reference() {
+    let (store, mut rx) = store();
+    let body = json!({
+        "customer": {"id": 204},
+        "ref": "WEB-1",
+        "externalRef": "shop-991",
+        "installedIntegrationInstanceId": 13,
+        "rows": [{"productId": 1003, "quantity": 2, "taxCode": "T", "net": 20, "tax": 2}]
+    });
+    let id = store.create_sales_order(&body).unwrap();
+    assert_eq!(drain(&mut rx), ["sales-order.created", "order.modified"]);
+    assert_eq!(store.create_sales_order(&body).unwrap(), id, "the same external reference gives the same order");
+    assert!(drain(&mut rx).is_empty());
+    let order = store.read(|data| data.orders[&id].clone());
+    assert_eq!(order["totalValue"]["total"], "22.00");
+    assert_eq!(order["reference"], "WEB-1");
+    let bad_row = json!({"customer": {"id": 204}, "rows": [{"quantity": 1, "net": 5}]});
+    assert_eq!(store.create_sales_order(&bad_row).unwrap_err().errors[0].0, "ORDC-026");
+    assert_eq!(store.read(|data| data.orders.len()), 101, "a refused sales order leaves nothing behind");
+}

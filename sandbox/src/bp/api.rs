@@ -461,6 +461,7 @@ fn names(pairs: impl Iterator<Item = (i64, String)>) -> Value {
 
 fn order_search(data: &Data, query: &BTreeMap<String, String>) -> ApiResult<Value> {
     let at = |order: &Value, pointer: &str| order.pointer(pointer).cloned().unwrap_or(Value::Null);
+    let external: BTreeMap<i64, &(String, i64)> = data.external_refs.iter().map(|(key, id)| (*id, key)).collect();
     let rows = data
         .orders
         .values()
@@ -472,6 +473,7 @@ fn order_search(data: &Data, query: &BTreeMap<String, String>) -> ApiResult<Valu
                 order.pointer("/parties/customer/contactId").or_else(|| order.pointer("/parties/supplier/contactId"));
             let shipping =
                 SHIPPING_STATUSES.iter().find(|(_, code, _)| Some(*code) == order["shippingStatusCode"].as_str());
+            let external = order["id"].as_i64().and_then(|id| external.get(&id));
             vec![
                 at(order, "/id"),
                 json!(type_id),
@@ -485,8 +487,8 @@ fn order_search(data: &Data, query: &BTreeMap<String, String>) -> ApiResult<Valu
                 at(order, "/updatedOn"),
                 at(order, "/parentOrderId"),
                 shipping.map_or(Value::Null, |(id, ..)| json!(id)),
-                at(order, "/externalRef"),
-                at(order, "/installedIntegrationInstanceId"),
+                external.map_or(Value::Null, |(reference, _)| json!(reference)),
+                external.map_or(Value::Null, |(_, instance)| json!(instance)),
                 at(order, "/warehouseId"),
                 at(order, "/assignment/current/staffOwnerContactId"),
                 at(order, "/invoices/0/taxDate"),

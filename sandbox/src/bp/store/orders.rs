@@ -102,9 +102,6 @@ impl Store {
                 }
             }
             if let Some(key) = external {
-                if let Some(order) = data.orders.get_mut(&id) {
-                    order["externalRef"] = json!(key.0);
-                }
                 data.external_refs.insert(key, id);
             }
             events.push(Event::created("sales-order", id));
