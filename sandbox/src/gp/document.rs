@@ -178,12 +178,16 @@ fn order<'r>(record: &'r Record, children: &[Element], owner: &str) -> Result<Ve
         let field = &record.fields[index];
         // Only a repeating element (a list without a wrapper) may follow itself.
         let repeats = matches!(field.ty, Type::List(_)) && field.item.is_none();
-        if index < next || (index + 1 == next && !repeats) {
-            let after = slots.last().map(|f: &&mapc::schema::Field| f.name.as_str()).unwrap_or("");
-            let what = if index + 1 == next { "appears more than once" } else { "is out of order" };
-            let order = field_order(record, index, next);
-            let description =
-                format!("<{}> {what} in <{owner}>: it follows <{after}>, and the schema orders {order}", child.name);
+        if index + 1 == next && !repeats {
+            let description = format!("<{}> appears more than once in <{owner}>", child.name);
+            return Err((error::OUT_OF_ORDER, description, child.name.clone()));
+        }
+        if index < next {
+            let after = &record.fields[next - 1].name;
+            let description = format!(
+                "<{}> is out of order in <{owner}>: it follows <{after}>, and the schema orders <{}> before <{after}>",
+                child.name, child.name
+            );
             return Err((error::OUT_OF_ORDER, description, child.name.clone()));
         }
         next = index + 1;
@@ -196,12 +200,6 @@ fn order<'r>(record: &'r Record, children: &[Element], owner: &str) -> Result<Ve
         return Err((error::REQUIRED_MISSING, description, missing.name.clone()));
     }
     Ok(slots)
-}
-
-fn field_order(record: &Record, index: usize, next: usize) -> String {
-    let earlier = index.min(next.saturating_sub(1));
-    let later = index.max(next.saturating_sub(1));
-    format!("<{}> before <{}>", record.fields[earlier].name, record.fields[later].name)
 }
 
 fn transaction(registry: &Registry, element: &Element, def: &TypeDef) -> Result<Transaction, EconnectError> {

@@ -102,6 +102,23 @@ pub fn econnect(transactions: &str) -> String {
     format!("<eConnect xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\">{transactions}</eConnect>")
 }
 
+/// The transactions inside a whole document (to put several in one).
+pub fn transactions(document: &str) -> &str {
+    let inner = document.split_once('>').map(|(_, rest)| rest).unwrap_or(document);
+    inner.strip_suffix("</eConnect>").unwrap_or(inner)
+}
+
+/// Elements of `node` in the schema's (XSD) order, values escaped.
+pub fn in_xsd_order(node: &str, fields: &[(&str, &str)]) -> String {
+    let def = mapc::schema::Registry::embedded().lookup(&format!("econnect.{node}")).unwrap();
+    let position = |name: &str| {
+        def.record.fields.iter().position(|f| f.name == name).unwrap_or_else(|| panic!("{node} has no {name}"))
+    };
+    let mut sorted = fields.to_vec();
+    sorted.sort_by_key(|(name, _)| position(name));
+    elements(&sorted)
+}
+
 /// Elements from `(name, value)` pairs, values escaped.
 pub fn elements(fields: &[(&str, &str)]) -> String {
     fields.iter().map(|(n, v)| format!("<{n}>{}</{n}>", quick_xml::escape::escape(*v))).collect()
