@@ -2,7 +2,7 @@
 
 use axum::body::Bytes;
 use axum::extract::{Path, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderValue, Method, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
@@ -17,9 +17,9 @@ const BASE: &str = "/public-api/{account}/integration-service/webhook";
 /// authentication and rate limit are checked by the layers of the router they are merged into.
 pub fn routes<S: Clone + Send + Sync + 'static>(webhooks: Webhooks) -> Router<S> {
     Router::new()
-        .route(BASE, get(list).post(create))
-        .route(&format!("{BASE}/{{id}}"), get(get_some).delete(delete))
-        .route(&format!("{BASE}/{{id}}/simulate"), post(simulate))
+        .route(BASE, get(list).post(create).fallback(no_such_method))
+        .route(&format!("{BASE}/{{id}}"), get(get_some).delete(delete).fallback(no_such_method))
+        .route(&format!("{BASE}/{{id}}/simulate"), post(simulate).fallback(no_such_method))
         .with_state(webhooks)
 }
 
@@ -50,6 +50,12 @@ async fn simulate(State(webhooks): State<Webhooks>, Path((_, id)): Path<(String,
         Err(_) => Err(ApiError::not_found(format!("Cannot find webhook: {id}"))),
     };
     answer("webhook-simulate", simulated.map(|()| json!({})))
+}
+
+/// Other methods on these paths get the API's answer to an unknown resource, not a bare 405.
+async fn no_such_method(method: Method, uri: Uri) -> Response {
+    let path = uri.path().splitn(4, '/').nth(3).unwrap_or_default();
+    answer("api-proxy", Err(ApiError::not_found(format!("No resource at {method} {path}"))))
 }
 
 fn json_body(body: &[u8]) -> ApiResult<Value> {
