@@ -224,6 +224,15 @@ fn invoice_ship_pay_and_edit_in_bulk() {
     assert_eq!(sim.order(placed[2])["reference"], "CHANGED");
     wait_notified(&receiver, "order.modified", &placed[1..]);
 
+    // One order at a time: the answer is the action's own, or the store's refusal and status.
+    let (status, answer) = sim.post(&format!("/admin/order/{}/edit", placed[0]), &json!({}));
+    assert_eq!((status, answer), (200, json!({"orderId": placed[0]})));
+    let (status, answer) = sim.post(&format!("/admin/order/{}/invoice", placed[0]), &json!({}));
+    assert_eq!((status, answer["errors"][0]["code"].as_str()), (400, Some("ORDC-030")));
+    let (status, answer) = sim.post("/admin/order/999999/pay", &json!({}));
+    assert_eq!((status, answer["errors"][0]["code"].as_str()), (400, Some("ORDC-003")));
+    assert_eq!(sim.post("/admin/order/x/pay", &json!({})).0, 400);
+
     let (status, answer) = sim.post("/admin/orders/refund", &json!({"ids": [1]}));
     assert_eq!((status, answer["errors"][0]["code"].as_str()), (404, Some("ADMIN-404")));
     let (status, _) = sim.post("/admin/orders/pay", &json!({"ids": [1], "count": 1}));

@@ -8,6 +8,8 @@
 //! - `POST /admin/orders`: `{"type": "SO"|"PO", "count": N}` places N generated orders;
 //!   `{"orders": [body, ...]}` places the given ones (sales-order bodies, or order bodies with
 //!   `orderTypeCode` and optional `rows`).
+//! - `POST /admin/order/{id}/{invoice|ship|pay|receive|edit}`: that one order; the answer is what
+//!   was done, or the store's refusal with its status.
 //! - `POST /admin/orders/{invoice|ship|pay|receive|edit}`: `{"ids": [1, 2]}` (or an ID set
 //!   `"1-5,8"`) acts on those orders; `{"count": N}` on the first N, by id, that the action applies
 //!   to (not yet invoiced, shipped, paid or received). `invoice` takes an optional `taxDate`, `edit`
@@ -86,6 +88,7 @@ impl Admin {
         Router::new()
             .route("/admin/orders", post(place_orders))
             .route("/admin/orders/{action}", post(act_on_orders))
+            .route("/admin/order/{id}/{action}", post(act_on_order))
             .route("/admin/faults", get(get_faults).put(set_faults).delete(clear_faults))
             .route("/admin/webhook-calls", get(webhook_calls))
             .route_layer(from_fn_with_state(self.clone(), require_token))
@@ -246,18 +249,33 @@ async fn place_orders(State(admin): State<Admin>, body: Bytes) -> Response {
 }
 
 async fn act_on_orders(State(admin): State<Admin>, Path(action): Path<String>, body: Bytes) -> Response {
-    let action = match action.as_str() {
-        "invoice" => Action::Invoice,
-        "ship" => Action::Ship,
-        "pay" => Action::Pay,
-        "receive" => Action::Receive,
-        "edit" => Action::Edit,
+    let acted =
+        action_named(&action).and_then(|action| json_body(&body).and_then(|request| admin.act(action, &request)));
+    answer(acted)
+}
+
+/// One order: what was done, or the store's refusal with its own status.
+async fn act_on_order(State(admin): State<Admin>, Path((id, action)): Path<(String, String)>, body: Bytes) -> Response {
+    let id = id.parse::<i64>().map_err(|_| bad_request(format!("{id:?} is not an order id")));
+    let acted = id.and_then(|id| {
+        let action = action_named(&action)?;
+        action.apply(&admin.store, id, &json_body(&body)?)
+    });
+    answer(acted)
+}
+
+fn action_named(name: &str) -> ApiResult<Action> {
+    match name {
+        "invoice" => Ok(Action::Invoice),
+        "ship" => Ok(Action::Ship),
+        "pay" => Ok(Action::Pay),
+        "receive" => Ok(Action::Receive),
+        "edit" => Ok(Action::Edit),
         other => {
             let message = format!("no admin action {other:?}: invoice, ship, pay, receive or edit");
-            return answer(Err(ApiError::new(404, "ADMIN-404", message)));
+            Err(ApiError::new(404, "ADMIN-404", message))
         }
-    };
-    answer(json_body(&body).and_then(|request| admin.act(action, &request)))
+    }
 }
 
 async fn get_faults(State(admin): State<Admin>) -> Response {
