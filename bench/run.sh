@@ -40,7 +40,7 @@ trap 'rm -rf "$work"' EXIT
 
 echo "== building (release)"
 cargo build --release -q -p mapc -p maprun -p reference-mapper -p sandbox
-bin=target/release
+bin="${CARGO_TARGET_DIR:-target}/release"
 "$bin/mapc" build mappings/sales_order.map -o "$work/so.mir"
 
 echo "== generating $count orders (seed $seed)"

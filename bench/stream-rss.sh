@@ -8,7 +8,8 @@ work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
 
 cargo build -q --release -p mapc -p maprun
-target/release/mapc build mappings/sales_order.map -o "$work/so.mir"
+bin="${CARGO_TARGET_DIR:-target}/release"
+"$bin/mapc" build mappings/sales_order.map -o "$work/so.mir"
 
 # The example order under a new id per line, until the stream reaches the size asked for.
 python3 - "$work/orders.jsonl" "$size_mb" <<'PY'
@@ -30,6 +31,6 @@ for records in 1000 all; do
   input="$work/orders.jsonl"
   if [ "$records" != all ]; then head -n "$records" "$work/orders.jsonl" > "$work/small.jsonl"; input="$work/small.jsonl"; fi
   /usr/bin/time -f "$records records: peak RSS %M KiB, %e s" \
-    target/release/maprun apply "$work/so.mir" --input "$input" > /dev/null 2> "$work/err" || true
+    "$bin/maprun" apply "$work/so.mir" --input "$input" > /dev/null 2> "$work/err" || true
   tail -n 2 "$work/err"
 done

@@ -56,7 +56,8 @@ pub enum Scalar {
     Bool(bool),
     Date(Date),
     DateTime(DateTime),
-    Json(Json),
+    /// Boxed: the other values are a few words, and every output field has this type.
+    Json(Box<Json>),
 }
 
 /// One node of the output: its fields in layout order, `Empty` where nothing was written.
@@ -284,7 +285,7 @@ fn to_scalar(value: Value, kind: &FieldKind, path: impl Fn() -> String) -> Resul
         (ValueType::Bool, Value::Bool(b)) => Scalar::Bool(b),
         (ValueType::Date, Value::Date(d)) => Scalar::Date(d),
         (ValueType::DateTime, Value::DateTime(d)) => Scalar::DateTime(d),
-        (ValueType::Json, Value::Json(j)) => Scalar::Json(j.to_json()),
+        (ValueType::Json, Value::Json(j)) => Scalar::Json(Box::new(j.to_json())),
         (ValueType::Json | ValueType::String, other) => match other.to_text() {
             Some(text) => Scalar::Str(text),
             None => return fail(format!("{} cannot hold this value", path())),

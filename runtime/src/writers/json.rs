@@ -35,6 +35,6 @@ fn scalar_json(scalar: &Scalar, decimal_as_text: bool) -> Json {
         Scalar::Bool(b) => Json::Bool(*b),
         Scalar::Date(d) => Json::String(d.to_string()),
         Scalar::DateTime(d) => Json::String(d.to_string()),
-        Scalar::Json(j) => j.clone(),
+        Scalar::Json(j) => (**j).clone(),
     }
 }
