@@ -140,12 +140,14 @@ const TAX_SCHEDULES: &[(&str, &str)] = &[
     ("N", "Not taxable"),
     ("T", "Sales tax"),
 ];
-/// SOP document setup: (SOPTYPE, DOCID, description, next number).
+/// SOP document setup: (SOPTYPE, DOCID, description, next number). STDINV and RETURN are the DOCIDs the
+/// standard mappings write by default.
 const DOCUMENT_SETUP: &[(i64, &str, &str, &str)] = &[
     (1, "STDQUO", "Standard quote", "QTE000001"),
     (2, "STDORD", "Standard order", "ORD000001"),
     (3, "STDINV", "Standard invoice", "INV000001"),
     (4, "STDRTN", "Standard return", "RTN000001"),
+    (4, "RETURN", "Return", "RET000001"),
     (5, "STDBO", "Standard back order", "BCK000001"),
     (6, "STDFUL", "Standard fulfillment order", "FUL000001"),
 ];
