@@ -154,6 +154,19 @@ fn an_update_document_updates_the_header_and_lines_and_moves_the_allocation() {
 }
 
 #[test]
+fn an_empty_sop_number_takes_the_next_number_of_the_document_id() {
+    let sim = shared();
+    // Another test's document may hold the next number already: it is skipped, as GP skips it.
+    accepted(&invoice("INV000002", &[("NON-INVENTORY", "1", "1")]));
+    let answer = accepted(&invoice("", &[("NON-INVENTORY", "1", "1")]));
+    let number = answer["documents"][0]["keys"]["SOPNUMBE"].as_str().unwrap().to_string();
+    assert!(number.starts_with("INV") && number != "INV000002", "{number}");
+    assert_eq!(sql(sim, "SELECT COUNT(*) FROM SOP10200 WHERE SOPNUMBE = ?1", &[&number]).as_deref(), Some("1"));
+    let next = accepted(&invoice("", &[("NON-INVENTORY", "1", "1")]));
+    assert_ne!(next["documents"][0]["keys"]["SOPNUMBE"], number.as_str());
+}
+
+#[test]
 fn tracking_numbers_update_the_existing_document() {
     let sim = shared();
     accepted(&invoice("T-TRACK-1", &[("NON-INVENTORY", "1", "3")]));

@@ -189,37 +189,30 @@ pub fn key(node: &Node, element: &str) -> String {
     gp_text(&node.text(element))
 }
 
-/// The customer must exist (unless an earlier node of the document created it: it is in the table by now).
+/// A master record a node names must exist: an earlier node of the same document that created it has
+/// already written it, so it is found.
+fn require(db: &Connection, node: &Node, element: &str, what: (&str, &str, &'static str, u32)) -> Posted<()> {
+    let (noun, table, column, number) = what;
+    let value = key(node, element);
+    if !exists(db, table, &vec![(column, Sql::Text(value.clone()))])? {
+        return Err(node.error(number, format!("{noun} {value} does not exist in {table}"), &[element]).into());
+    }
+    Ok(())
+}
+
+/// The customer (RM00101) must exist.
 pub fn require_customer(db: &Connection, node: &Node, element: &str) -> Posted<()> {
-    let number = key(node, element);
-    if !exists(db, "RM00101", &vec![("CUSTNMBR", Sql::Text(number.clone()))])? {
-        return Err(node
-            .error(error::CUSTOMER_MISSING, format!("Customer {number} does not exist in RM00101"), &[element])
-            .into());
-    }
-    Ok(())
+    require(db, node, element, ("Customer", "RM00101", "CUSTNMBR", error::CUSTOMER_MISSING))
 }
 
-/// The item must exist.
+/// The item (IV00101) must exist.
 pub fn require_item(db: &Connection, node: &Node, element: &str) -> Posted<()> {
-    let number = key(node, element);
-    if !exists(db, "IV00101", &vec![("ITEMNMBR", Sql::Text(number.clone()))])? {
-        return Err(node
-            .error(error::ITEM_MISSING, format!("Item {number} does not exist in IV00101"), &[element])
-            .into());
-    }
-    Ok(())
+    require(db, node, element, ("Item", "IV00101", "ITEMNMBR", error::ITEM_MISSING))
 }
 
-/// The vendor must exist.
+/// The vendor (PM00200) must exist.
 pub fn require_vendor(db: &Connection, node: &Node, element: &str) -> Posted<()> {
-    let id = key(node, element);
-    if !exists(db, "PM00200", &vec![("VENDORID", Sql::Text(id.clone()))])? {
-        return Err(node
-            .error(error::VENDOR_MISSING, format!("Vendor {id} does not exist in PM00200"), &[element])
-            .into());
-    }
-    Ok(())
+    require(db, node, element, ("Vendor", "PM00200", "VENDORID", error::VENDOR_MISSING))
 }
 
 /// The site must exist; an empty site is the default one.

@@ -10,6 +10,7 @@ use rust_decimal::Decimal;
 use super::db::{self, money};
 use super::document::Node;
 use super::error;
+use super::numbers::increment;
 use super::post::{self, key, row, Kind, Posted, Row, Written};
 
 use Kind::{Date, Int, Money, Text};
@@ -156,25 +157,29 @@ fn post_header(db: &Connection, header: &Node, lines: &[&Node]) -> Posted<(DocKe
     post::require_customer(db, header, "CUSTNMBR")?;
     let mut number = key(header, "SOPNUMBE");
     if number.is_empty() {
+        // eConnect's automatic numbering: the DOCID's next number, skipping numbers in use.
+        number = next;
+        while post::exists(db, "SOP10100", &keys(&(soptype, number.clone())))? {
+            number = increment(&number);
+        }
         db.execute(
             "UPDATE SOP40200 SET SOPNUMBE = ?3 WHERE SOPTYPE = ?1 AND DOCID = ?2",
-            rusqlite::params![soptype, docid, super::numbers::increment(&next)],
+            rusqlite::params![soptype, docid, increment(&number)],
         )?;
-        number = next;
     }
+    // Lines belong to the header: its type, number and customer. With an empty header SOPNUMBE (a number
+    // eConnect assigns), the lines' SOPNUMBE is empty too.
+    let sent_number = key(header, "SOPNUMBE");
     for line in lines {
-        let same_number =
-            key(line, "SOPNUMBE") == number || key(line, "SOPNUMBE").is_empty() && key(header, "SOPNUMBE").is_empty();
+        let line_number = key(line, "SOPNUMBE");
+        let same_number = if sent_number.is_empty() { line_number.is_empty() } else { line_number == number };
         if line.int("SOPTYPE") != soptype || !same_number || key(line, "CUSTNMBR") != key(header, "CUSTNMBR") {
+            let description = format!(
+                "The line's SOPTYPE, SOPNUMBE and CUSTNMBR must be the header's ({soptype}, {number}, {})",
+                key(header, "CUSTNMBR")
+            );
             return Err(line
-                .error(
-                    error::LINE_HEADER_MISMATCH,
-                    format!(
-                        "The line's SOPTYPE, SOPNUMBE and CUSTNMBR must be the header's ({soptype}, {number}, {})",
-                        key(header, "CUSTNMBR")
-                    ),
-                    &["SOPTYPE", "SOPNUMBE", "CUSTNMBR"],
-                )
+                .error(error::LINE_HEADER_MISMATCH, description, &["SOPTYPE", "SOPNUMBE", "CUSTNMBR"])
                 .into());
         }
     }
