@@ -138,8 +138,9 @@ fn apply(program_path: &Path, input: &str, params: &[String], lookups: &[String]
         out.write_all(econnect::DOCUMENT_START.as_bytes()).map_err(io_error)?;
     }
     let mut summary = Summary::default();
-    // One buffer for every record's rendering.
+    // One buffer for every record's rendering, and the element tags rendered once.
     let mut text = String::new();
+    let xml_writer = econnect::XmlWriter::new(&program, options);
     stream(reader, program.projection.as_ref(), |record| {
         let outcome = match record {
             Ok(doc) => env.run_doc(doc),
@@ -156,8 +157,8 @@ fn apply(program_path: &Path, input: &str, params: &[String], lookups: &[String]
                 text.clear();
                 let rendered = if xml {
                     match out_dir {
-                        Some(_) => econnect::document(&program, &document, options).map(|document| text = document),
-                        None => econnect::transaction(&program, &document, options, &mut text),
+                        Some(_) => xml_writer.document(&document).map(|document| text = document),
+                        None => xml_writer.transaction(&document, &mut text),
                     }
                 } else {
                     text = json::body(&program, &document).to_string();

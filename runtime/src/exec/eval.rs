@@ -46,27 +46,11 @@ impl<'a> Machine<'a> {
             Expr::Field { of, name, ty, presence } => match self.eval(of)? {
                 Value::Absent => Ok(Value::Absent),
                 Value::Json(record) if record.is_object() => read(record.get(name), *ty, *presence, name),
-                _ => Err(hard(format!("`{name}` is read from something that is not a record"))),
+                _ => Err(not_a_record(name)),
             },
-            Expr::Index { of, key, ty } => {
-                let collection = self.eval(of)?;
-                let key = self.eval(key)?;
-                let found = match (&collection, &key) {
-                    (Value::Absent, _) | (_, Value::Absent) => return Ok(Value::Absent),
-                    (Value::Json(map), _) if map.is_object() => key.to_text().and_then(|k| map.get(&k)),
-                    (Value::Json(items), Value::Int(i)) if items.is_array() => usize::try_from(*i).ok().and_then(|i| items.index(i)),
-                    (Value::List(items), Value::Int(i)) => {
-                        return Ok(usize::try_from(*i).ok().and_then(|i| items.get(i)).cloned().unwrap_or(Value::Absent));
-                    }
-                    _ => None,
-                };
-                read(found, *ty, Presence::Nullable, "entry")
-            }
+            Expr::Index { of, key, ty } => self.index(of, key, *ty),
             Expr::Bang(inner) => match self.eval(inner) {
-                Ok(Value::Absent) => Err(hard(match path_of(inner) {
-                    Some(path) => format!("`{path}` is required here (`!`) and is absent"),
-                    None => "a value required with `!` is absent".into(),
-                })),
+                Ok(Value::Absent) => Err(absent_required(inner)),
                 Ok(v) => Ok(v),
                 Err(Fault::Soft(message)) => Err(hard(message)),
                 Err(hard) => Err(hard),
@@ -86,36 +70,8 @@ impl<'a> Machine<'a> {
                 other => other,
             },
             Expr::Call { function, args } => self.builtin(*function, args),
-            Expr::Lookup { lookup, key } => {
-                let key = self.eval(key)?;
-                let decl = &self.env.program.lookups[*lookup as usize];
-                let table = self.env.lookups[*lookup as usize].as_ref();
-                if table.is_none() && decl.optional {
-                    // An optional lookup that was not supplied misses every time.
-                    return Ok(Value::Absent);
-                }
-                let Some(text) = key.to_text() else { return Ok(Value::Absent) };
-                match table.and_then(|table| table.get(&text)) {
-                    Some(value) => Ok(value.clone()),
-                    None if decl.optional => Ok(Value::Absent),
-                    None => Err(Fault::Hard(Box::new(Failure {
-                        class: Class::Business,
-                        field: None,
-                        message: format!("lookup `{}` has no entry for key {text:?}", decl.name),
-                    }))),
-                }
-            }
-            Expr::Table { table, arg } => {
-                let value = self.eval(arg)?;
-                if value.is_absent() {
-                    return Ok(Value::Absent);
-                }
-                let table = &self.env.program.tables[*table as usize];
-                match self.choose(&value, &table.arms, table.default.as_ref())? {
-                    Some(v) => Ok(v),
-                    None => Err(Fault::Soft(format!("table `{}` has no case for {}", table.name, shown(&value)))),
-                }
-            }
+            Expr::Lookup { lookup, key } => self.lookup(*lookup, key),
+            Expr::Table { table, arg } => self.table(*table, arg),
             Expr::Let { slot, value, body } => {
                 let v = self.eval(value)?;
                 self.set_local(*slot, v);
@@ -128,38 +84,109 @@ impl<'a> Machine<'a> {
                     None => Ok(Value::Absent),
                 },
             },
-            Expr::Match { scrutinee, arms, default } => {
-                let value = self.eval(scrutinee)?;
-                if value.is_absent() {
-                    return Ok(Value::Absent);
-                }
-                match self.choose(&value, arms, default.as_deref())? {
-                    Some(v) => Ok(v),
-                    None => Err(Fault::Soft(format!("no case matches {}", shown(&value)))),
-                }
-            }
-            Expr::List(items) => {
-                let values = items.iter().map(|i| self.eval(i)).collect::<Result<Vec<_>, _>>()?;
-                Ok(Value::List(Rc::new(values)))
-            }
+            Expr::Match { scrutinee, arms, default } => self.matching(scrutinee, arms, default.as_deref()),
+            Expr::List(items) => self.list(items),
             Expr::Comprehension { item, key, source, element, filter, value } => {
-                let mut out = Vec::new();
-                for (entry_key, entry) in self.iterate_source(source, *element)? {
-                    let element = entry;
-                    self.set_local(*item, element);
-                    if let Some(k) = key {
-                        self.set_local(*k, entry_key.map(|k| Value::Str(k.into())).unwrap_or(Value::Absent));
-                    }
-                    if let Some(filter) = filter {
-                        if !matches!(self.eval(filter)?, Value::Bool(true)) {
-                            continue;
-                        }
-                    }
-                    out.push(self.eval(value)?);
-                }
-                Ok(Value::List(Rc::new(out)))
+                self.comprehension(*item, *key, source, *element, filter.as_deref(), value)
             }
         }
+    }
+
+    // The less common expressions, out of line: `eval` stays small, and cheap to enter.
+
+    #[inline(never)]
+    fn index(&mut self, of: &'a Expr, key: &'a Expr, ty: SourceType) -> Eval<'a> {
+        let collection = self.eval(of)?;
+        let key = self.eval(key)?;
+        let found = match (&collection, &key) {
+            (Value::Absent, _) | (_, Value::Absent) => return Ok(Value::Absent),
+            (Value::Json(map), _) if map.is_object() => key.to_text().and_then(|k| map.get(&k)),
+            (Value::Json(items), Value::Int(i)) if items.is_array() => usize::try_from(*i).ok().and_then(|i| items.index(i)),
+            (Value::List(items), Value::Int(i)) => {
+                return Ok(usize::try_from(*i).ok().and_then(|i| items.get(i)).cloned().unwrap_or(Value::Absent));
+            }
+            _ => None,
+        };
+        read(found, ty, Presence::Nullable, "entry")
+    }
+
+    #[inline(never)]
+    fn lookup(&mut self, lookup: u32, key: &'a Expr) -> Eval<'a> {
+        let key = self.eval(key)?;
+        let decl = &self.env.program.lookups[lookup as usize];
+        let table = self.env.lookups[lookup as usize].as_ref();
+        if table.is_none() && decl.optional {
+            // An optional lookup that was not supplied misses every time.
+            return Ok(Value::Absent);
+        }
+        let Some(text) = key.to_text() else { return Ok(Value::Absent) };
+        match table.and_then(|table| table.get(&text)) {
+            Some(value) => Ok(value.clone()),
+            None if decl.optional => Ok(Value::Absent),
+            None => Err(Fault::Hard(Box::new(Failure {
+                class: Class::Business,
+                field: None,
+                message: format!("lookup `{}` has no entry for key {text:?}", decl.name),
+            }))),
+        }
+    }
+
+    #[inline(never)]
+    fn table(&mut self, table: u32, arg: &'a Expr) -> Eval<'a> {
+        let value = self.eval(arg)?;
+        if value.is_absent() {
+            return Ok(Value::Absent);
+        }
+        let table = &self.env.program.tables[table as usize];
+        match self.choose(&value, &table.arms, table.default.as_ref())? {
+            Some(v) => Ok(v),
+            None => Err(Fault::Soft(format!("table `{}` has no case for {}", table.name, shown(&value)))),
+        }
+    }
+
+    #[inline(never)]
+    fn matching(&mut self, scrutinee: &'a Expr, arms: &'a [Arm], default: Option<&'a Expr>) -> Eval<'a> {
+        let value = self.eval(scrutinee)?;
+        if value.is_absent() {
+            return Ok(Value::Absent);
+        }
+        match self.choose(&value, arms, default)? {
+            Some(v) => Ok(v),
+            None => Err(Fault::Soft(format!("no case matches {}", shown(&value)))),
+        }
+    }
+
+    #[inline(never)]
+    fn list(&mut self, items: &'a [Expr]) -> Eval<'a> {
+        let values = items.iter().map(|i| self.eval(i)).collect::<Result<Vec<_>, _>>()?;
+        Ok(Value::List(Rc::new(values)))
+    }
+
+    #[inline(never)]
+    fn comprehension(
+        &mut self,
+        item: u32,
+        key: Option<u32>,
+        source: &'a Expr,
+        element: SourceType,
+        filter: Option<&'a Expr>,
+        value: &'a Expr,
+    ) -> Eval<'a> {
+        let mut out = Vec::new();
+        for (entry_key, entry) in self.iterate_source(source, element)? {
+            let element = entry;
+            self.set_local(item, element);
+            if let Some(k) = key {
+                self.set_local(k, entry_key.map(|k| Value::Str(k.into())).unwrap_or(Value::Absent));
+            }
+            if let Some(filter) = filter {
+                if !matches!(self.eval(filter)?, Value::Bool(true)) {
+                    continue;
+                }
+            }
+            out.push(self.eval(value)?);
+        }
+        Ok(Value::List(Rc::new(out)))
     }
 
     /// The value of the first arm whose pattern equals `value`, else the default, else `None`.
@@ -236,6 +263,19 @@ impl<'a> Machine<'a> {
             _ => Err(hard("iterating over something that is not a collection".into())),
         }
     }
+}
+
+#[cold]
+fn absent_required(e: &Expr) -> Fault {
+    hard(match path_of(e) {
+        Some(path) => format!("`{path}` is required here (`!`) and is absent"),
+        None => "a value required with `!` is absent".into(),
+    })
+}
+
+#[cold]
+fn not_a_record(name: &str) -> Fault {
+    hard(format!("`{name}` is read from something that is not a record"))
 }
 
 /// The source path an expression reads (`parties.customer`), for messages.

@@ -18,6 +18,88 @@ pub struct XmlOptions {
 pub const DOCUMENT_START: &str = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<eConnect>\n";
 pub const DOCUMENT_END: &str = "</eConnect>\n";
 
+/// The eConnect writer of one program: the tags of its elements rendered once, for every record.
+pub struct XmlWriter<'p> {
+    program: &'p Program,
+    options: XmlOptions,
+    tags: Tags,
+}
+
+impl<'p> XmlWriter<'p> {
+    pub fn new(program: &'p Program, options: XmlOptions) -> Self {
+        XmlWriter { program, options, tags: Tags::new(program) }
+    }
+
+    /// [`transaction`].
+    pub fn transaction(&self, root: &OutNode, out: &mut String) -> Result<(), Failure> {
+        let start = out.len();
+        let writer = Writer { program: self.program, options: self.options, tags: &self.tags };
+        writer.element(&self.program.target.element, root, 1, out).inspect_err(|_| out.truncate(start))
+    }
+
+    /// [`document`].
+    pub fn document(&self, root: &OutNode) -> Result<String, Failure> {
+        let mut out = String::from(DOCUMENT_START);
+        self.transaction(root, &mut out)?;
+        out.push_str(DOCUMENT_END);
+        Ok(out)
+    }
+}
+
+/// Each value field's opening tag, indented as it stands in a document, and closing tag, by node and
+/// field. A node is rendered at the depth it has under the root; written at another depth (never, for
+/// a layout that is a tree), its tags are rendered as they are written.
+struct Tags {
+    nodes: Vec<Option<NodeTags>>,
+}
+
+struct NodeTags {
+    depth: usize,
+    fields: Vec<(String, String)>,
+}
+
+impl Tags {
+    fn new(program: &Program) -> Tags {
+        let mut tags = Tags { nodes: program.target.nodes.iter().map(|_| None).collect() };
+        tags.add(program, 0, 1);
+        tags
+    }
+
+    /// The tags of node `node` written at `depth`, and of the nodes under it.
+    fn add(&mut self, program: &Program, node: usize, depth: usize) {
+        if self.nodes[node].is_some() {
+            return;
+        }
+        let layout = &program.target.nodes[node];
+        let fields = layout
+            .fields
+            .iter()
+            .map(|field| {
+                let mut open = String::new();
+                indent(&mut open, depth + 1);
+                open.push_str(&format!("<{}>", field.name));
+                (open, format!("</{}>\n", field.name))
+            })
+            .collect();
+        self.nodes[node] = Some(NodeTags { depth, fields });
+        for field in &layout.fields {
+            match field.kind {
+                FieldKind::Node { node: child } | FieldKind::List { node: child, item: None, .. } => self.add(program, child as usize, depth + 1),
+                FieldKind::List { node: child, item: Some(_), .. } => self.add(program, child as usize, depth + 2),
+                FieldKind::Value { .. } => {}
+            }
+        }
+    }
+
+    /// The tags of a node's value fields, if rendered for this depth.
+    fn at(&self, node: u32, depth: usize) -> Option<&[(String, String)]> {
+        match self.nodes.get(node as usize) {
+            Some(Some(tags)) if tags.depth == depth => Some(&tags.fields),
+            _ => None,
+        }
+    }
+}
+
 /// A whole document holding one transaction.
 pub fn document(program: &Program, root: &OutNode, options: XmlOptions) -> Result<String, Failure> {
     let mut out = String::from(DOCUMENT_START);
@@ -41,45 +123,62 @@ pub fn combined_document(parts: &[(&Program, &OutNode)], options: XmlOptions) ->
 
 /// One transaction (`<SOPTransactionType>...`), appended to `out` only if all of it can be written.
 pub fn transaction(program: &Program, root: &OutNode, options: XmlOptions, out: &mut String) -> Result<(), Failure> {
-    let start = out.len();
-    element(program, &program.target.element, root, options, 1, out).inspect_err(|_| out.truncate(start))
+    XmlWriter::new(program, options).transaction(root, out)
 }
 
-fn element(program: &Program, name: &str, node: &OutNode, options: XmlOptions, depth: usize, out: &mut String) -> Result<(), Failure> {
-    let layout = &program.target.nodes[node.node as usize];
-    open(out, depth, name);
-    out.push('\n');
-    for (field, value) in layout.fields.iter().zip(&node.fields) {
-        match (value, &field.kind) {
-            (Out::Empty, _) => {}
-            (Out::Scalar(scalar), kind) => {
-                // A key is never altered: a character GP cannot store fails the record instead of
-                // becoming `?`, which could make two keys one.
-                let key = matches!(kind, FieldKind::Value { key: true, .. });
-                let field_options = if key { XmlOptions { unmappable: Unmappable::Reject, ..options } } else { options };
-                open(out, depth + 1, &field.name);
-                write_scalar(scalar, field_options, &layout.name, &field.name, out)?;
-                close(out, 0, &field.name);
-            }
-            (Out::Node(child), _) => element(program, &field.name, child, options, depth + 1, out)?,
-            (Out::List(entries), _) if entries.is_empty() => {}
-            (Out::List(entries), FieldKind::List { item: Some(item), .. }) => {
-                open(out, depth + 1, &field.name);
-                out.push('\n');
-                for entry in entries {
-                    element(program, item, entry, options, depth + 2, out)?;
+struct Writer<'w> {
+    program: &'w Program,
+    options: XmlOptions,
+    tags: &'w Tags,
+}
+
+impl Writer<'_> {
+    fn element(&self, name: &str, node: &OutNode, depth: usize, out: &mut String) -> Result<(), Failure> {
+        let layout = &self.program.target.nodes[node.node as usize];
+        let tags = self.tags.at(node.node, depth);
+        open(out, depth, name);
+        out.push('\n');
+        for (i, (field, value)) in layout.fields.iter().zip(&node.fields).enumerate() {
+            match (value, &field.kind) {
+                (Out::Empty, _) => {}
+                (Out::Scalar(scalar), kind) => {
+                    // A key is never altered: a character GP cannot store fails the record instead of
+                    // becoming `?`, which could make two keys one.
+                    let key = matches!(kind, FieldKind::Value { key: true, .. });
+                    let options = if key { XmlOptions { unmappable: Unmappable::Reject, ..self.options } } else { self.options };
+                    match tags.and_then(|tags| tags.get(i)) {
+                        Some((open_tag, close_tag)) => {
+                            out.push_str(open_tag);
+                            write_scalar(scalar, options, &layout.name, &field.name, out)?;
+                            out.push_str(close_tag);
+                        }
+                        None => {
+                            open(out, depth + 1, &field.name);
+                            write_scalar(scalar, options, &layout.name, &field.name, out)?;
+                            close(out, 0, &field.name);
+                        }
+                    }
                 }
-                close(out, depth + 1, &field.name);
-            }
-            (Out::List(entries), _) => {
-                for entry in entries {
-                    element(program, &field.name, entry, options, depth + 1, out)?;
+                (Out::Node(child), _) => self.element(&field.name, child, depth + 1, out)?,
+                (Out::List(entries), _) if entries.is_empty() => {}
+                (Out::List(entries), FieldKind::List { item: Some(item), .. }) => {
+                    open(out, depth + 1, &field.name);
+                    out.push('\n');
+                    for entry in entries {
+                        self.element(item, entry, depth + 2, out)?;
+                    }
+                    close(out, depth + 1, &field.name);
+                }
+                (Out::List(entries), _) => {
+                    for entry in entries {
+                        self.element(&field.name, entry, depth + 1, out)?;
+                    }
                 }
             }
         }
+        close(out, depth, name);
+        Ok(())
     }
-    close(out, depth, name);
-    Ok(())
 }
 
 /// Spaces for the deepest indentation an eConnect document has, and more.
