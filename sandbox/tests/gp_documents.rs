@@ -526,6 +526,17 @@ fn purchase_orders_and_receipts_update_stock() {
         rejected(&po),
         (91104, "Purchase order T-PO-1 already exists in POP10100, and UpdateIfExists is 0".into())
     );
+    // UpdateIfExists=1 replaces the order and its lines.
+    let update = po.replace("<QUANTITY>12</QUANTITY>", "<QUANTITY>20</QUANTITY>").replace(
+        "<VENDORID>VTEST</VENDORID></taPoHdr>",
+        "<VENDORID>VTEST</VENDORID><UpdateIfExists>1</UpdateIfExists></taPoHdr>",
+    );
+    assert_eq!(accepted(&update)["documents"][0]["action"], "updated");
+    assert_eq!(
+        sql(sim, "SELECT group_concat(QTYORDER) FROM POP10110 WHERE PONUMBER = 'T-PO-1'", &[]).as_deref(),
+        Some("20.00000")
+    );
+    assert_eq!(sql(sim, "SELECT SUBTOTAL FROM POP10100 WHERE PONUMBER = 'T-PO-1'", &[]).as_deref(), Some("25.00000"));
     let receipt = |number: &str, po: &str| {
         econnect(&format!(
             "<POPReceivingsType><taPopRcptLineInsert_Items><taPopRcptLineInsert>{}</taPopRcptLineInsert></taPopRcptLineInsert_Items><taPopRcptHdrInsert>{}</taPopRcptHdrInsert></POPReceivingsType>",

@@ -71,7 +71,7 @@ pub fn router(service: Shared) -> Router {
 
 /// Serves on a bound listener until the future is dropped.
 pub async fn serve(listener: TcpListener, service: Shared) -> std::io::Result<()> {
-    let app = router(service).into_make_service_with_connect_info::<Connection>();
+    let app = router(service).into_make_service_with_connect_info::<Client>();
     axum::serve(CuttableListener(listener), app).await
 }
 
@@ -86,12 +86,7 @@ fn unavailable(reason: &str) -> Response {
 }
 
 /// Authentication, the company, and the faults due before the request is handled.
-async fn admit(
-    service: &Service,
-    headers: &HeaderMap,
-    company: Option<&str>,
-    connection: &Connection,
-) -> Result<(), Response> {
+async fn admit(service: &Service, headers: &HeaderMap, company: Option<&str>, client: &Client) -> Result<(), Response> {
     if !authorized(service, headers) {
         return Err(unauthorized());
     }
@@ -109,7 +104,7 @@ async fn admit(
     }
     match fault {
         Some(Fault::DropBefore) => {
-            connection.cut();
+            client.cut();
             Err(StatusCode::INTERNAL_SERVER_ERROR.into_response())
         }
         Some(Fault::Unavailable) => Err(unavailable("fault injected")),
@@ -142,11 +137,11 @@ fn rejected(error: &EconnectError) -> Response {
 async fn post_documents(
     State(service): State<Shared>,
     Path(company): Path<String>,
-    ConnectInfo(connection): ConnectInfo<Connection>,
+    ConnectInfo(client): ConnectInfo<Client>,
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if let Err(response) = admit(&service, &headers, Some(&company), &connection).await {
+    if let Err(response) = admit(&service, &headers, Some(&company), &client).await {
         return response;
     }
     let worker = service.clone();
@@ -179,7 +174,7 @@ async fn post_documents(
         Err(_) => unavailable("the request could not be processed"),
     };
     if service.faults().take_drop_after() {
-        connection.cut();
+        client.cut();
     }
     response
 }
@@ -188,10 +183,10 @@ async fn get_document(
     State(service): State<Shared>,
     Path((company, kind)): Path<(String, String)>,
     Query(query): Query<Vec<(String, String)>>,
-    ConnectInfo(connection): ConnectInfo<Connection>,
+    ConnectInfo(client): ConnectInfo<Client>,
     headers: HeaderMap,
 ) -> Response {
-    if let Err(response) = admit(&service, &headers, Some(&company), &connection).await {
+    if let Err(response) = admit(&service, &headers, Some(&company), &client).await {
         return response;
     }
     match service.with_db(|db| query::document(db, &kind, &query)) {
@@ -218,10 +213,10 @@ async fn get_changes(
     State(service): State<Shared>,
     Path(company): Path<String>,
     Query(query): Query<ChangesQuery>,
-    ConnectInfo(connection): ConnectInfo<Connection>,
+    ConnectInfo(client): ConnectInfo<Client>,
     headers: HeaderMap,
 ) -> Response {
-    if let Err(response) = admit(&service, &headers, Some(&company), &connection).await {
+    if let Err(response) = admit(&service, &headers, Some(&company), &client).await {
         return response;
     }
     let since = query.since.unwrap_or_else(|| "0".into());
@@ -234,10 +229,10 @@ async fn get_changes(
 async fn post_next_number(
     State(service): State<Shared>,
     Path((company, series)): Path<(String, String)>,
-    ConnectInfo(connection): ConnectInfo<Connection>,
+    ConnectInfo(client): ConnectInfo<Client>,
     headers: HeaderMap,
 ) -> Response {
-    if let Err(response) = admit(&service, &headers, Some(&company), &connection).await {
+    if let Err(response) = admit(&service, &headers, Some(&company), &client).await {
         return response;
     }
     match service.with_db(|db| numbers::next(db, &series)) {
@@ -272,20 +267,20 @@ async fn get_faults(State(service): State<Shared>, headers: HeaderMap) -> Respon
     Json(faults).into_response()
 }
 
-/// A client connection; a handler can cut it so the client gets no answer at all.
+/// A client's connection; a handler can cut it so the client gets no answer at all.
 #[derive(Debug, Clone)]
-pub struct Connection {
+pub struct Client {
     pub peer: SocketAddr,
     cut: Arc<AtomicBool>,
 }
 
-impl Connection {
+impl Client {
     fn cut(&self) {
         self.cut.store(true, Ordering::SeqCst);
     }
 }
 
-impl axum::extract::connect_info::Connected<axum::serve::IncomingStream<'_, CuttableListener>> for Connection {
+impl axum::extract::connect_info::Connected<axum::serve::IncomingStream<'_, CuttableListener>> for Client {
     fn connect_info(stream: axum::serve::IncomingStream<'_, CuttableListener>) -> Self {
         stream.remote_addr().clone()
     }
@@ -296,14 +291,14 @@ pub struct CuttableListener(pub TcpListener);
 
 impl axum::serve::Listener for CuttableListener {
     type Io = CuttableStream;
-    type Addr = Connection;
+    type Addr = Client;
 
     async fn accept(&mut self) -> (Self::Io, Self::Addr) {
         loop {
             match self.0.accept().await {
                 Ok((stream, peer)) => {
                     let cut = Arc::new(AtomicBool::new(false));
-                    return (CuttableStream { inner: stream, cut: cut.clone() }, Connection { peer, cut });
+                    return (CuttableStream { inner: stream, cut: cut.clone() }, Client { peer, cut });
                 }
                 // Out of file descriptors and the like: wait and accept again, as axum's listener does.
                 Err(_) => tokio::time::sleep(Duration::from_millis(50)).await,
@@ -312,7 +307,7 @@ impl axum::serve::Listener for CuttableListener {
     }
 
     fn local_addr(&self) -> std::io::Result<Self::Addr> {
-        Ok(Connection { peer: self.0.local_addr()?, cut: Arc::default() })
+        Ok(Client { peer: self.0.local_addr()?, cut: Arc::default() })
     }
 }
 
