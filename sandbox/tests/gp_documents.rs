@@ -376,6 +376,11 @@ fn schema_violations_are_refused_as_econnect_refuses_them() {
             "The required element <taGLTransactionHeaderInsert> of <GLTransactionType> is missing",
         ),
         ("<Other/>".into(), 91002, "The root element is <Other>; an eConnect document's root is <eConnect>"),
+        (
+            econnect("<RMCashReceiptsType><taRMCashReceiptInsert xsi:nil=\"true\" /></RMCashReceiptsType>"),
+            91004,
+            "<RMCashReceiptsType> has no header node: it is nil",
+        ),
     ];
     for (xml, number, description) in cases {
         let answer = post_document(shared(), &xml);

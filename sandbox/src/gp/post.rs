@@ -104,10 +104,10 @@ fn post_transaction(db: &Connection, transaction: &Transaction, written: &mut Ve
     }
     match transaction.name.as_str() {
         "SOPTransactionType" => written.extend(sop::post(db, header, &lines, &extras)?),
-        "GLTransactionType" => written.extend(header.map(|h| ledger::post(db, h, &lines)).transpose()?),
-        "POPTransactionType" => written.extend(header.map(|h| purchasing::post_order(db, h, &lines)).transpose()?),
-        "POPReceivingsType" => written.extend(header.map(|h| purchasing::post_receipt(db, h, &lines)).transpose()?),
-        "RMCashReceiptsType" => written.extend(header.map(|h| receivables::post(db, h)).transpose()?),
+        "GLTransactionType" => written.push(ledger::post(db, required(transaction, header)?, &lines)?),
+        "POPTransactionType" => written.push(purchasing::post_order(db, required(transaction, header)?, &lines)?),
+        "POPReceivingsType" => written.push(purchasing::post_receipt(db, required(transaction, header)?, &lines)?),
+        "RMCashReceiptsType" => written.push(receivables::post(db, required(transaction, header)?)?),
         "RMCustomerMasterType" | "IVItemMasterType" | "PMVendorMasterType" => {}
         other => {
             return Err(EconnectError::new(
@@ -119,6 +119,14 @@ fn post_transaction(db: &Connection, transaction: &Transaction, written: &mut Ve
         }
     }
     Ok(())
+}
+
+/// The header node the XSD requires; sent as `xsi:nil` it is missing all the same.
+fn required<'n>(transaction: &Transaction, header: Option<&'n Node>) -> Result<&'n Node, EconnectError> {
+    header.ok_or_else(|| {
+        let description = format!("<{}> has no header node: it is nil", transaction.name);
+        EconnectError::new(error::REQUIRED_MISSING, transaction.name.as_str(), description)
+    })
 }
 
 /// How an element becomes a column value.
