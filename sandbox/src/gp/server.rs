@@ -86,14 +86,13 @@ fn unavailable(reason: &str) -> Response {
 }
 
 /// Authentication, the company, and the faults due before the request is handled.
-async fn admit(service: &Service, headers: &HeaderMap, company: Option<&str>, client: &Client) -> Result<(), Response> {
+async fn admit(service: &Service, headers: &HeaderMap, company: &str, client: &Client) -> Result<(), Response> {
     if !authorized(service, headers) {
         return Err(unauthorized());
     }
-    if let Some(company) = company {
-        if !company.eq_ignore_ascii_case(&service.company) {
-            return Err(text(StatusCode::NOT_FOUND, format!("no company {company} on this service")));
-        }
+    // Company ids are database names, which SQL Server compares without case.
+    if !company.eq_ignore_ascii_case(&service.company) {
+        return Err(text(StatusCode::NOT_FOUND, format!("no company {company} on this service")));
     }
     let (fault, slow) = {
         let mut faults = service.faults();
@@ -104,6 +103,7 @@ async fn admit(service: &Service, headers: &HeaderMap, company: Option<&str>, cl
     }
     match fault {
         Some(Fault::DropBefore) => {
+            // The answer is never written: the cut connection closes first.
             client.cut();
             Err(StatusCode::INTERNAL_SERVER_ERROR.into_response())
         }
@@ -141,7 +141,7 @@ async fn post_documents(
     headers: HeaderMap,
     body: Bytes,
 ) -> Response {
-    if let Err(response) = admit(&service, &headers, Some(&company), &client).await {
+    if let Err(response) = admit(&service, &headers, &company, &client).await {
         return response;
     }
     let worker = service.clone();
@@ -186,7 +186,7 @@ async fn get_document(
     ConnectInfo(client): ConnectInfo<Client>,
     headers: HeaderMap,
 ) -> Response {
-    if let Err(response) = admit(&service, &headers, Some(&company), &client).await {
+    if let Err(response) = admit(&service, &headers, &company, &client).await {
         return response;
     }
     match service.with_db(|db| query::document(db, &kind, &query)) {
@@ -216,7 +216,7 @@ async fn get_changes(
     ConnectInfo(client): ConnectInfo<Client>,
     headers: HeaderMap,
 ) -> Response {
-    if let Err(response) = admit(&service, &headers, Some(&company), &client).await {
+    if let Err(response) = admit(&service, &headers, &company, &client).await {
         return response;
     }
     let since = query.since.unwrap_or_else(|| "0".into());
@@ -232,7 +232,7 @@ async fn post_next_number(
     ConnectInfo(client): ConnectInfo<Client>,
     headers: HeaderMap,
 ) -> Response {
-    if let Err(response) = admit(&service, &headers, Some(&company), &client).await {
+    if let Err(response) = admit(&service, &headers, &company, &client).await {
         return response;
     }
     match service.with_db(|db| numbers::next(db, &series)) {
