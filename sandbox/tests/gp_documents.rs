@@ -573,3 +573,29 @@ fn a_transaction_type_the_service_does_not_process_is_refused() {
         (91109, "This service does not process <taSopUserDefined> in <SOPTransactionType>")
     );
 }
+
+#[test]
+fn inventory_adjustments_change_the_quantity_on_hand() {
+    let sim = shared();
+    accepted(&item_document("T-IV-ITEM", "1", "0"));
+    let adjustment = |number: &str, quantity: &str, site: &str| {
+        econnect(&format!(
+            "<IVInventoryTransactionType><taIVTransactionLineInsert_Items><taIVTransactionLineInsert>{}</taIVTransactionLineInsert></taIVTransactionLineInsert_Items><taIVTransactionHeaderInsert>{}</taIVTransactionHeaderInsert></IVInventoryTransactionType>",
+            elements(&[("IVDOCNBR", number), ("IVDOCTYP", "1"), ("ITEMNMBR", "T-IV-ITEM"), ("TRXQTY", quantity), ("TRXLOCTN", site)]),
+            elements(&[("BACHNUMB", "TESTS"), ("IVDOCNBR", number), ("IVDOCTYP", "1"), ("DOCDATE", "2024-05-04")])
+        ))
+    };
+    let on_hand = || sql(sim, "SELECT QTYONHND FROM IV00102 WHERE ITEMNMBR = 'T-IV-ITEM' AND LOCNCODE = 'EAST'", &[]);
+    let answer = accepted(&adjustment("T-ADJ-1", "25", "EAST"));
+    assert_eq!(answer["documents"][0]["keys"], serde_json::json!({"IVDOCTYP": "1", "IVDOCNBR": "T-ADJ-1"}));
+    assert_eq!(on_hand().as_deref(), Some("25.00000"));
+    accepted(&adjustment("T-ADJ-2", "-7.5", "EAST"));
+    assert_eq!(on_hand().as_deref(), Some("17.50000"));
+    assert_eq!(sql(sim, "SELECT TRXQTY FROM IV10001 WHERE IVDOCNBR = 'T-ADJ-2'", &[]).as_deref(), Some("-7.50000"));
+    assert_eq!(
+        rejected(&adjustment("T-ADJ-1", "1", "EAST")),
+        (91104, "Inventory document T-ADJ-1 of IVDOCTYP 1 already exists in IV10000".into())
+    );
+    assert_eq!(rejected(&adjustment("T-ADJ-3", "1", "MARS")), (91112, "Site MARS does not exist in IV40700".into()));
+    assert_eq!(on_hand().as_deref(), Some("17.50000"), "refused documents change nothing");
+}

@@ -9,6 +9,7 @@ pub mod db;
 pub mod document;
 pub mod error;
 pub mod faults;
+mod inventory;
 mod ledger;
 mod master;
 pub mod numbers;

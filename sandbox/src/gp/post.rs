@@ -8,7 +8,7 @@ use serde_json::{json, Map, Value as Json};
 use super::db::{self, gp_text, money};
 use super::document::{gp_date, Document, Node, Transaction};
 use super::error::{self, EconnectError};
-use super::{ledger, master, purchasing, receivables, sop};
+use super::{inventory, ledger, master, purchasing, receivables, sop};
 
 /// Why a document was not posted.
 #[derive(Debug, thiserror::Error)]
@@ -84,13 +84,18 @@ fn post_transaction(db: &Connection, transaction: &Transaction, written: &mut Ve
             "taIVCreateItemPriceListHeader" => written.push(master::item_price_method(db, node)?),
             "taItemSite" => written.push(master::item_site(db, node)?),
             "taUpdateCreateVendorRcd" => written.push(master::vendor(db, node)?),
-            "taSopLineIvcInsert" | "taGLTransactionLineInsert" | "taPoLine" | "taPopRcptLineInsert" => lines.push(node),
+            "taSopLineIvcInsert"
+            | "taGLTransactionLineInsert"
+            | "taPoLine"
+            | "taPopRcptLineInsert"
+            | "taIVTransactionLineInsert" => lines.push(node),
             "taSopTrackingNum" => extras.push(node),
             "taSopHdrIvcInsert"
             | "taGLTransactionHeaderInsert"
             | "taPoHdr"
             | "taPopRcptHdrInsert"
-            | "taRMCashReceiptInsert" => header = Some(node),
+            | "taRMCashReceiptInsert"
+            | "taIVTransactionHeaderInsert" => header = Some(node),
             _ => {
                 return Err(node
                     .error(
@@ -108,6 +113,7 @@ fn post_transaction(db: &Connection, transaction: &Transaction, written: &mut Ve
         "POPTransactionType" => written.push(purchasing::post_order(db, required(transaction, header)?, &lines)?),
         "POPReceivingsType" => written.push(purchasing::post_receipt(db, required(transaction, header)?, &lines)?),
         "RMCashReceiptsType" => written.push(receivables::post(db, required(transaction, header)?)?),
+        "IVInventoryTransactionType" => written.push(inventory::post(db, required(transaction, header)?, &lines)?),
         "RMCustomerMasterType" | "IVItemMasterType" | "PMVendorMasterType" => {}
         other => {
             return Err(EconnectError::new(

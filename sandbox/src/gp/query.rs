@@ -29,6 +29,12 @@ const LOOKUPS: &[Lookup] = &[
     Lookup { name: "GLTransactionType", keys: &["JRNENTRY"], main: "GL10000", parts: &["GL10001"] },
     Lookup { name: "POPTransactionType", keys: &["PONUMBER"], main: "POP10100", parts: &["POP10110"] },
     Lookup { name: "POPReceivingsType", keys: &["POPRCTNM"], main: "POP10300", parts: &["POP10310"] },
+    Lookup {
+        name: "IVInventoryTransactionType",
+        keys: &["IVDOCTYP", "IVDOCNBR"],
+        main: "IV10000",
+        parts: &["IV10001"],
+    },
 ];
 
 /// Why a lookup has no answer.
