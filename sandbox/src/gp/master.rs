@@ -94,8 +94,9 @@ const VENDOR: &[(&str, &str, Kind)] = &[
     ("VENDSTTS", "VENDSTTS", Int),
 ];
 
-/// What a master node does with its key: create, update, or reject.
-fn create_or_update(node: &Node, table: &str, keys: &Row, element: &str, db: &Connection) -> Posted<bool> {
+/// Whether a master node creates its record (`true`) or updates it (`false`); an existing key with
+/// UpdateIfExists=0 is refused.
+fn creates(db: &Connection, node: &Node, table: &str, keys: &Row, element: &str) -> Posted<bool> {
     let found = post::exists(db, table, keys)?;
     if found && node.int("UpdateIfExists") == 0 {
         let value = key(node, element);
@@ -136,7 +137,7 @@ fn stamped(db: &Connection, mut row: Row, created: bool) -> rusqlite::Result<Row
 pub fn customer(db: &Connection, node: &Node) -> Posted<Vec<Written>> {
     let number = key(node, "CUSTNMBR");
     let keys: Row = vec![("CUSTNMBR", Sql::Text(number.clone()))];
-    let created = create_or_update(node, "RM00101", &keys, "CUSTNMBR", db)?;
+    let created = creates(db, node, "RM00101", &keys, "CUSTNMBR")?;
     if created {
         let mut fields = row(node, CUSTOMER, false);
         default_to(&mut fields, "SHRTNAME", "CUSTNAME", 15);
@@ -176,7 +177,7 @@ pub fn customer_address(db: &Connection, node: &Node) -> Posted<Written> {
     post::require_customer(db, node, "CUSTNMBR")?;
     let (number, code) = (key(node, "CUSTNMBR"), key(node, "ADRSCODE"));
     let keys: Row = vec![("CUSTNMBR", Sql::Text(number.clone())), ("ADRSCODE", Sql::Text(code.clone()))];
-    let created = create_or_update(node, "RM00102", &keys, "ADRSCODE", db)?;
+    let created = creates(db, node, "RM00102", &keys, "ADRSCODE")?;
     let mut fields = row(node, ADDRESS, !created);
     fields.extend(row(node, ADDRESS_ONLY, !created));
     upsert_row(db, "RM00102", &keys, fields)?;
@@ -208,7 +209,7 @@ pub fn internet_address(db: &Connection, node: &Node) -> Posted<Written> {
 pub fn item(db: &Connection, node: &Node) -> Posted<Written> {
     let number = key(node, "ITEMNMBR");
     let keys: Row = vec![("ITEMNMBR", Sql::Text(number.clone()))];
-    let created = create_or_update(node, "IV00101", &keys, "ITEMNMBR", db)?;
+    let created = creates(db, node, "IV00101", &keys, "ITEMNMBR")?;
     if created {
         let mut fields = row(node, ITEM, false);
         if !node.has("ITEMTYPE") {
@@ -253,7 +254,7 @@ pub fn item_site(db: &Connection, node: &Node) -> Posted<Written> {
 pub fn vendor(db: &Connection, node: &Node) -> Posted<Written> {
     let id = key(node, "VENDORID");
     let keys: Row = vec![("VENDORID", Sql::Text(id.clone()))];
-    let created = create_or_update(node, "PM00200", &keys, "VENDORID", db)?;
+    let created = creates(db, node, "PM00200", &keys, "VENDORID")?;
     if created {
         let mut fields = row(node, VENDOR, false);
         if !node.has("VENDSTTS") {
