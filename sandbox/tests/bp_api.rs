@@ -276,3 +276,49 @@ fn the_binary_prints_its_address_first_and_serves() {
     let _ = child.wait();
     assert_eq!(body["response"][0]["id"], 120);
 }
+
+#[test]
+fn contact_gets_page_past_200_or_without_a_set() {
+    let sim = Sim::start(Config::default());
+    let (status, page) = sim.get_json("contact-service/contact?pageSize=50&firstResult=11&sort=contactId.DESC");
+    assert_eq!(status, 200);
+    let ids: Vec<i64> = page["response"].as_array().unwrap().iter().map(|c| c["contactId"].as_i64().unwrap()).collect();
+    assert_eq!(ids.len(), 50);
+    assert!(ids.windows(2).all(|pair| pair[0] > pair[1]), "descending");
+    assert_eq!(page["pagination"]["firstResult"], 11);
+    assert_eq!(page["pagination"]["morePagesAvailable"], true);
+    assert_eq!(page["sorting"], json!([{"field": "contactId", "direction": "DESC"}]));
+    let (_, large) = sim.get_json("contact-service/contact/200-500");
+    assert_eq!(large["response"].as_array().unwrap().len(), 200, "a set past 200 is paged");
+    assert_eq!(large["pagination"]["morePagesAvailable"], true);
+    let (_, small) = sim.get_json("contact-service/contact/200-209");
+    assert_eq!(small["response"].as_array().unwrap().len(), 10);
+    assert_eq!(small["pagination"]["resultsReturned"], 10);
+}
+
+#[test]
+fn a_change_is_seen_by_the_next_get() {
+    let sim = Sim::start(Config::default());
+    let before = sim.get_json("order-service/order/1-3").1;
+    assert_eq!(ids_of(&before).len(), 3);
+    let (status, patched) = sim.send_json(
+        Method::PATCH,
+        "order-service/order/2",
+        &json!([{"op": "replace", "path": "/reference", "value": "#NEW"}]),
+    );
+    assert_eq!(status, 200, "{patched}");
+    let after = sim.get_json("order-service/order/1-3").1;
+    let order = after["response"].as_array().unwrap().iter().find(|o| o["id"] == 2).unwrap().clone();
+    assert_eq!(order["reference"], "#NEW");
+    assert_eq!(order, patched["response"]);
+    let (_, product) = sim.send_json(
+        Method::PUT,
+        "product-service/product/1001",
+        &json!({"salesChannels": [{"productName": "Renamed"}]}),
+    );
+    assert_eq!(product, json!({}));
+    assert_eq!(
+        sim.get_json("product-service/product/1001").1["response"][0]["salesChannels"][0]["productName"],
+        "Renamed"
+    );
+}

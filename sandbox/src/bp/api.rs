@@ -8,21 +8,67 @@ use serde_json::{json, Map, Value};
 use super::error::{ApiError, ApiResult};
 use super::idset::{self, IdSetError, MAX_GOODS_OUT_IDS, MAX_IDS};
 use super::search::{self, col, Column, Kind};
-use super::store::{Data, Store};
+use super::store::{Data, Store, Table};
 use super::values::int;
 use crate::generate::records::{brand, category, shipping_status, BRANDS, CATEGORIES, SHIPPING_STATUSES};
 
-/// An answer: status, JSON body and the `Message-Type` header naming the operation.
+/// An answer: status, body and the `Message-Type` header naming the operation.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Reply {
     pub status: u16,
-    pub body: Value,
+    pub body: Body,
     pub message_type: String,
+}
+
+/// The body of an answer: JSON built for it, or JSON text already written (records fetched by ID
+/// set, copied from the store's texts).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Body {
+    Json(Value),
+    Text(String),
+}
+
+impl Body {
+    /// The body as JSON text.
+    pub fn into_text(self) -> String {
+        match self {
+            Body::Json(value) => value.to_string(),
+            Body::Text(text) => text,
+        }
+    }
 }
 
 impl Reply {
     fn ok(body: Value, message_type: impl Into<String>) -> Self {
-        Reply { status: 200, body, message_type: message_type.into() }
+        Reply { status: 200, body: Body::Json(body), message_type: message_type.into() }
+    }
+
+    /// 500 CMNU-003, when answering failed.
+    pub fn internal_error() -> Self {
+        let error = ApiError::new(500, "CMNU-003", "Internal Server Error");
+        Reply::error(&error, "api-proxy")
+    }
+
+    /// `{"response":[...]}` from records already written as JSON.
+    fn texts(found: Vec<(i64, std::sync::Arc<str>)>) -> Self {
+        Reply::texts_and(found, "")
+    }
+
+    /// `{"response":[...]` then `siblings` (`,"key":value...`) then `}`.
+    fn texts_and(found: Vec<(i64, std::sync::Arc<str>)>, siblings: &str) -> Self {
+        let found = unordered_ids(found);
+        let mut text = String::with_capacity(16 + found.iter().map(|(_, t)| t.len() + 1).sum::<usize>());
+        text.push_str("{\"response\":[");
+        for (index, (_, record)) in found.iter().enumerate() {
+            if index > 0 {
+                text.push(',');
+            }
+            text.push_str(record);
+        }
+        text.push(']');
+        text.push_str(siblings);
+        text.push('}');
+        Reply { status: 200, body: Body::Text(text), message_type: String::new() }
     }
 
     fn response(value: Value, message_type: impl Into<String>) -> Self {
@@ -30,7 +76,7 @@ impl Reply {
     }
 
     fn error(error: &ApiError, message_type: impl Into<String>) -> Self {
-        Reply { status: error.status, body: error.body(), message_type: message_type.into() }
+        Reply { status: error.status, body: Body::Json(error.body()), message_type: message_type.into() }
     }
 }
 
@@ -89,9 +135,13 @@ fn ids(text: &str, limit: usize) -> ApiResult<Vec<i64>> {
 
 /// Results of an ID-set GET come back in no particular order (not the request's): a fixed
 /// scramble of the ids, as stable as the real API's.
-fn unordered(mut found: Vec<(i64, Value)>) -> Value {
+fn unordered_ids<T>(mut found: Vec<(i64, T)>) -> Vec<(i64, T)> {
     found.sort_by_key(|(id, _)| (*id as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15).rotate_left(17));
-    Value::Array(found.into_iter().map(|(_, value)| value).collect())
+    found
+}
+
+fn unordered(found: Vec<(i64, Value)>) -> Value {
+    Value::Array(unordered_ids(found).into_iter().map(|(_, value)| value).collect())
 }
 
 fn lookup(map: &BTreeMap<i64, Value>, ids: &[i64]) -> Vec<(i64, Value)> {
@@ -126,6 +176,9 @@ fn route(store: &Store, request: &Request, segments: &[&str]) -> ApiResult<Reply
         ("GET", ["order-service", "order", set]) => {
             let wanted = ids(set, MAX_IDS)?;
             let custom = query.get("includeOptional").is_some_and(|optional| optional.contains("customFields"));
+            if !custom {
+                return Ok(Reply::texts(store.texts(Table::Orders, &wanted)));
+            }
             ok(store.read(|data| {
                 let mut found = lookup(&data.orders, &wanted);
                 if custom {
@@ -202,7 +255,20 @@ fn route(store: &Store, request: &Request, segments: &[&str]) -> ApiResult<Reply
 
         // Contacts
         ("GET", ["contact-service", "contact"]) => store.read(|data| contact_page(data, None, query)),
-        ("GET", ["contact-service", "contact", set]) => store.read(|data| contact_page(data, Some(set), query)),
+        ("GET", ["contact-service", "contact", set]) => {
+            let wanted = ids(set, 1_000_000)?;
+            if wanted.len() > MAX_IDS {
+                return store.read(|data| contact_page(data, Some(set), query));
+            }
+            let found = store.texts(Table::Contacts, &wanted);
+            if found.is_empty() {
+                return Err(ApiError::not_found("No Contact Found"));
+            }
+            let pagination = json!({"morePagesAvailable": false, "resultsReturned": found.len(), "firstResult": 1, "lastResult": found.len()});
+            let siblings =
+                format!(",\"pagination\":{pagination},\"sorting\":[{{\"field\":\"contactId\",\"direction\":\"ASC\"}}]");
+            Ok(Reply::texts_and(found, &siblings))
+        }
         ("OPTIONS", ["contact-service", "contact", set]) => {
             store.read(|data| options("contact", |id| data.contacts.contains_key(&id), set))
         }
@@ -232,7 +298,7 @@ fn route(store: &Store, request: &Request, segments: &[&str]) -> ApiResult<Reply
         // Products, prices
         ("GET", ["product-service", "product", set]) => {
             let wanted = ids(set, MAX_IDS)?;
-            ok(store.read(|data| unordered(lookup(&data.products, &wanted))))
+            Ok(Reply::texts(store.texts(Table::Products, &wanted)))
         }
         ("OPTIONS", ["product-service", "product", set]) => {
             store.read(|data| options("product", |id| data.products.contains_key(&id), set))
@@ -662,15 +728,14 @@ fn payment_search(data: &Data, query: &BTreeMap<String, String>) -> ApiResult<Va
     search::run(PAYMENT_COLUMNS, rows, query, json!({}))
 }
 
-/// Contact GET pages: with no ID set, or one larger than 200, it returns a page of at most 200
-/// (`firstResult`, `pageSize`, `sort=contactId.DESC`) with `pagination` and `sorting`. A set with
-/// no contacts is a 404.
+/// Contact GET pages when the ID set is absent or larger than 200: a page of at most 200
+/// (`firstResult`, `pageSize`, `sort=contactId.DESC`) with `pagination` and `sorting`. A set
+/// with no contacts is a 404.
 fn contact_page(data: &Data, set: Option<&str>, query: &BTreeMap<String, String>) -> ApiResult<Reply> {
     let wanted: Vec<i64> = match set {
         Some(text) => ids(text, 1_000_000)?,
         None => data.contacts.keys().copied().collect(),
     };
-    let paged = set.is_none() || wanted.len() > MAX_IDS;
     let mut found: Vec<(i64, Value)> = lookup(&data.contacts, &wanted);
     if found.is_empty() {
         return Err(ApiError::not_found("No Contact Found"));
@@ -680,25 +745,19 @@ fn contact_page(data: &Data, set: Option<&str>, query: &BTreeMap<String, String>
         found.reverse();
     }
     let first = query.get("firstResult").and_then(|v| v.parse::<usize>().ok()).unwrap_or(1).max(1);
-    let size = if paged {
-        query.get("pageSize").and_then(|v| v.parse::<usize>().ok()).unwrap_or(MAX_IDS).clamp(1, MAX_IDS)
-    } else {
-        MAX_IDS
-    };
+    let size = query.get("pageSize").and_then(|v| v.parse::<usize>().ok()).unwrap_or(MAX_IDS).clamp(1, MAX_IDS);
     let total = found.len();
-    let page: Vec<(i64, Value)> = if paged { found.into_iter().skip(first - 1).take(size).collect() } else { found };
+    let page: Vec<Value> = found.into_iter().skip(first - 1).take(size).map(|(_, contact)| contact).collect();
     let returned = page.len();
-    let first = if paged { first } else { 1 };
-    let response = if paged { Value::Array(page.into_iter().map(|(_, c)| c).collect()) } else { unordered(page) };
+    let mut pagination = json!({"morePagesAvailable": first - 1 + returned < total, "resultsReturned": returned});
+    if returned > 0 {
+        pagination["firstResult"] = json!(first);
+        pagination["lastResult"] = json!(first - 1 + returned);
+    }
     Ok(Reply::ok(
         json!({
-            "response": response,
-            "pagination": {
-                "morePagesAvailable": first - 1 + returned < total,
-                "resultsReturned": returned,
-                "firstResult": first,
-                "lastResult": first - 1 + returned
-            },
+            "response": page,
+            "pagination": pagination,
             "sorting": [{"field": "contactId", "direction": if descending { "DESC" } else { "ASC" }}]
         }),
         "",

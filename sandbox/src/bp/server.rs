@@ -25,7 +25,7 @@ use axum::{Form, Router};
 use serde_json::{json, Value};
 
 use super::admin::Admin;
-use super::api::{self, Reply};
+use super::api::{self, Body, Reply};
 use super::auth::{Auth, Caller, TokenForm};
 use super::config::Config;
 use super::events::Events;
@@ -106,8 +106,16 @@ pub async fn serve(
 }
 
 fn json_response(status: u16, body: &Value, message_type: &str) -> Response {
+    text_response(status, body.to_string(), message_type)
+}
+
+fn reply_response(reply: Reply) -> Response {
+    text_response(reply.status, reply.body.into_text(), &reply.message_type)
+}
+
+fn text_response(status: u16, body: String, message_type: &str) -> Response {
     let mut response =
-        (StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), body.to_string()).into_response();
+        (StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR), body).into_response();
     let headers = response.headers_mut();
     headers.insert("content-type", HeaderValue::from_static("application/json;charset=UTF-8"));
     if let Ok(value) = HeaderValue::from_str(message_type) {
@@ -175,7 +183,9 @@ fn parse_body(bytes: &Bytes) -> Result<Option<Value>, Reply> {
     }
     serde_json::from_slice(bytes).map(Some).map_err(|error| Reply {
         status: 400,
-        body: json!({"errors": [{"code": "CMNC-010", "message": format!("The body is not valid JSON: {error}")}]}),
+        body: Body::Json(
+            json!({"errors": [{"code": "CMNC-010", "message": format!("The body is not valid JSON: {error}")}]}),
+        ),
         message_type: "api-proxy".into(),
     })
 }
@@ -213,14 +223,10 @@ async fn public_api(
                 )
             })
             .await
-            .unwrap_or_else(|_| Reply {
-                status: 500,
-                body: json!({"errors": [{"code": "CMNU-003", "message": "Internal Server Error"}]}),
-                message_type: "api-proxy".into(),
-            })
+            .unwrap_or_else(|_| Reply::internal_error())
         }
     };
-    json_response(reply.status, &reply.body, &reply.message_type)
+    reply_response(reply)
 }
 
 /// `POST /public-api/{account}/multi-message`: up to 10 POST/PUT/DELETE messages, run in order;
@@ -231,20 +237,18 @@ async fn multi_message(State(app): State<Arc<App>>, body: Bytes) -> Response {
         Err(reply) => reply,
         Ok(body) => {
             let store = app.store.clone();
-            tokio::task::spawn_blocking(move || run_messages(&store, body.as_ref())).await.unwrap_or_else(|_| Reply {
-                status: 500,
-                body: json!({"errors": [{"code": "CMNU-003", "message": "Internal Server Error"}]}),
-                message_type: "multi-message".into(),
-            })
+            tokio::task::spawn_blocking(move || run_messages(&store, body.as_ref()))
+                .await
+                .unwrap_or_else(|_| Reply::internal_error())
         }
     };
-    json_response(reply.status, &reply.body, &reply.message_type)
+    reply_response(reply)
 }
 
 fn run_messages(store: &Store, body: Option<&Value>) -> Reply {
     let refuse = |message: &str| Reply {
         status: 400,
-        body: json!({"errors": [{"code": "CMNC-010", "message": message}]}),
+        body: Body::Json(json!({"errors": [{"code": "CMNC-010", "message": message}]})),
         message_type: "multi-message".into(),
     };
     let Some(body) = body else { return refuse("You must supply a JSON body") };
@@ -282,18 +286,20 @@ fn run_messages(store: &Store, body: Option<&Value>) -> Reply {
         } else {
             Reply {
                 status: 400,
-                body: json!({"errors": [{"code": "CMNC-022", "message": "Only POST, PUT and DELETE messages are allowed"}]}),
+                body: Body::Json(
+                    json!({"errors": [{"code": "CMNC-022", "message": "Only POST, PUT and DELETE messages are allowed"}]}),
+                ),
                 message_type: String::new(),
             }
         };
         failed |= reply.status >= 400;
-        processed
-            .push(json!({"label": label, "statusCode": reply.status, "body": {"content": reply.body.to_string()}}));
+        let status = reply.status;
+        processed.push(json!({"label": label, "statusCode": status, "body": {"content": reply.body.into_text()}}));
     }
     let status = if failed || !unprocessed.is_empty() { 207 } else { 200 };
     Reply {
         status,
-        body: json!({"response": {"processedMessages": processed, "unprocessedMessages": unprocessed}}),
+        body: Body::Json(json!({"response": {"processedMessages": processed, "unprocessedMessages": unprocessed}})),
         message_type: "multi-message".into(),
     }
 }

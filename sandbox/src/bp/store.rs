@@ -14,8 +14,8 @@ mod goods;
 mod orders;
 mod products;
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::sync::{RwLock, RwLockReadGuard};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard};
 
 use serde_json::{json, Map, Value};
 
@@ -111,6 +111,24 @@ pub struct Data {
     pub next: Counters,
 }
 
+/// The tables whose records are fetched in sets of up to 200, and so kept as JSON text too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Table {
+    Orders,
+    Contacts,
+    Products,
+}
+
+impl Table {
+    fn of(self, data: &Data) -> &BTreeMap<i64, Value> {
+        match self {
+            Table::Orders => &data.orders,
+            Table::Contacts => &data.contacts,
+            Table::Products => &data.products,
+        }
+    }
+}
+
 /// The simulated account. Share it behind an `Arc`; all methods take `&self`.
 #[derive(Debug)]
 pub struct Store {
@@ -118,6 +136,9 @@ pub struct Store {
     /// The account's base currency.
     currency: &'static str,
     data: RwLock<Data>,
+    /// Records of [`Table`]s already written as JSON, so a GET of 200 orders copies text rather
+    /// than serialising 200 trees. Emptied by every change (changes are rare next to reads).
+    texts: Mutex<HashMap<(Table, i64), Arc<str>>>,
     events: Events,
 }
 
@@ -142,7 +163,13 @@ impl Store {
             }
         }
         let data = seed.data(orders, currency);
-        let store = Store { account: config.account.clone(), currency, data: RwLock::new(data), events };
+        let store = Store {
+            account: config.account.clone(),
+            currency,
+            data: RwLock::new(data),
+            texts: Mutex::new(HashMap::new()),
+            events,
+        };
         store.seed_history();
         store
     }
@@ -167,6 +194,26 @@ impl Store {
         f(&self.lock_read())
     }
 
+    /// The records of `table` with these ids that exist, as JSON text, in the order of `ids`.
+    pub fn texts(&self, table: Table, ids: &[i64]) -> Vec<(i64, Arc<str>)> {
+        let data = self.lock_read();
+        let mut texts = self.texts.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let records = table.of(&data);
+        ids.iter()
+            .filter_map(|id| {
+                let text = match texts.get(&(table, *id)) {
+                    Some(text) => text.clone(),
+                    None => {
+                        let text: Arc<str> = records.get(id)?.to_string().into();
+                        texts.insert((table, *id), text.clone());
+                        text
+                    }
+                };
+                Some((*id, text))
+            })
+            .collect()
+    }
+
     fn lock_read(&self) -> RwLockReadGuard<'_, Data> {
         // A panic in another thread cannot leave the data half-changed (changes are applied to a
         // copy and swapped in, or are single inserts), so a poisoned lock is still good to read.
@@ -178,7 +225,10 @@ impl Store {
         let mut raised = Vec::new();
         let result = {
             let mut data = self.data.write().unwrap_or_else(|poisoned| poisoned.into_inner());
-            change(&mut data, &mut raised)
+            let result = change(&mut data, &mut raised);
+            // Under the write lock, so no reader can put back a text of the old data.
+            self.texts.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clear();
+            result
         };
         if result.is_ok() {
             for event in raised {
