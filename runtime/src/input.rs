@@ -83,7 +83,8 @@ impl<R: BufRead> Iterator for Records<R> {
     }
 }
 
-fn read_error(line: usize, e: std::io::Error) -> InputError {
+/// The failure of reading line `line`.
+pub fn read_error(line: usize, e: std::io::Error) -> InputError {
     InputError { line: Some(line), message: format!("cannot read the input: {e}") }
 }
 
@@ -122,9 +123,8 @@ fn read_line<R: BufRead>(line: String, number: usize, projection: Option<&Projec
 /// lines the scanner leaves (envelopes, malformed lines, a document over several lines) are parsed
 /// into values first.
 pub fn stream<R: BufRead, E>(mut reader: R, projection: Option<&Projection>, mut each: impl FnMut(Result<&Doc, InputError>) -> Result<(), E>) -> Result<(), E> {
-    let plan = Plan::new(projection);
+    let mut lines = LineReader::new(projection);
     let mut bytes = Vec::new();
-    let mut spare = Doc::default();
     let mut number = 0;
     loop {
         bytes.clear();
@@ -133,29 +133,58 @@ pub fn stream<R: BufRead, E>(mut reader: R, projection: Option<&Projection>, mut
             Ok(_) => number += 1,
             Err(e) => return each(Err(read_error(number + 1, e))),
         }
-        let Ok(line) = std::str::from_utf8(&bytes) else {
+        if lines.line(&bytes, number, &mut reader, &mut each)? {
+            return Ok(());
+        }
+    }
+}
+
+/// The reader of [`stream`], one line at a time: lines can be read by several threads, each with
+/// its own `LineReader`.
+pub struct LineReader<'p> {
+    plan: Plan,
+    projection: Option<&'p Projection>,
+    /// The last document's nodes, for the next.
+    spare: Doc<'static>,
+}
+
+impl<'p> LineReader<'p> {
+    pub fn new(projection: Option<&'p Projection>) -> Self {
+        LineReader { plan: Plan::new(projection), projection, spare: Doc::default() }
+    }
+
+    /// Calls `each` with the records of line `number` (its bytes, line end included). The first line
+    /// may begin a document over several lines: then the rest of `reader` is read with it, and the
+    /// result is `true`. `reader` is not read for any other line.
+    pub fn line<R: BufRead, E>(
+        &mut self,
+        bytes: &[u8],
+        number: usize,
+        reader: &mut R,
+        each: &mut impl FnMut(Result<&Doc, InputError>) -> Result<(), E>,
+    ) -> Result<bool, E> {
+        let Ok(line) = std::str::from_utf8(bytes) else {
             each(Err(not_text(number)))?;
-            continue;
+            return Ok(false);
         };
         if line.trim().is_empty() {
-            continue;
+            return Ok(false);
         }
-        match scan::parse_into(line, &plan, std::mem::take(&mut spare)) {
+        match scan::parse_into(line, &self.plan, std::mem::take(&mut self.spare)) {
             Ok(doc) => {
                 each(Ok(&doc))?;
-                spare = doc.recycle();
+                self.spare = doc.recycle();
+                Ok(false)
             }
             Err(scan::Unhandled) => {
-                let (records, rest_read) = read_line(line.to_string(), number, projection, &mut reader);
+                let (records, rest_read) = read_line(line.to_string(), number, self.projection, reader);
                 for record in records {
                     match record {
                         Ok(record) => each(Ok(&Doc::from_json(&record.value)))?,
                         Err(e) => each(Err(e))?,
                     }
                 }
-                if rest_read {
-                    return Ok(());
-                }
+                Ok(rest_read)
             }
         }
     }

@@ -1,17 +1,21 @@
 //! The `maprun` command line: `maprun apply` runs a compiled mapping over records.
 
 use std::fs::File;
-use std::io::{self, BufRead, BufReader, BufWriter, Write};
+use std::io::{self, BufRead, BufReader, BufWriter};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand, ValueEnum};
-use maprun::exec::{Failure, Outcome};
-use maprun::input::stream;
-use maprun::ir::{Format, Program};
+use maprun::doc::Doc;
+use maprun::input::{read_error, stream, InputError, LineReader};
+use maprun::ir::Program;
 use maprun::writers::codepage::{CodePage, Unmappable};
-use maprun::writers::econnect::{self, XmlOptions};
-use maprun::writers::json;
+use maprun::writers::econnect::XmlOptions;
+
+mod mapped;
+mod parallel;
+
+use mapped::{Mapper, Sink, Summary};
 
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
@@ -97,13 +101,6 @@ fn main() -> ExitCode {
     }
 }
 
-#[derive(Default)]
-struct Summary {
-    ok: usize,
-    failed: usize,
-    skipped: usize,
-}
-
 fn pairs(args: &[String], flag: &str) -> Result<Vec<(String, String)>, String> {
     args.iter()
         .map(|a| a.split_once('=').map(|(k, v)| (k.to_string(), v.to_string())).ok_or_else(|| format!("{flag} {a:?}: expected NAME=VALUE")))
@@ -113,14 +110,18 @@ fn pairs(args: &[String], flag: &str) -> Result<Vec<(String, String)>, String> {
 /// Input and output buffers: records are kilobytes each, so a few dozen per read and write.
 const BUFFER: usize = 1 << 16;
 
+/// How many threads map records at most: one per core, up to this many.
+const MAX_WORKERS: usize = 4;
+
 /// Loads everything first (a bad program, param or lookup stops here, exit 2), then maps record by record.
 fn apply(program_path: &Path, input: &str, params: &[String], lookups: &[String], out_dir: Option<&Path>, options: XmlOptions) -> Result<Summary, String> {
     let text = std::fs::read_to_string(program_path).map_err(|e| format!("{}: {e}", program_path.display()))?;
     let program = Program::from_json(&text).map_err(|e| format!("{}: {e}", program_path.display()))?;
     let lookups: Vec<(String, maprun::env::LookupSource)> =
         pairs(lookups, "--lookup")?.into_iter().map(|(name, path)| (name, maprun::env::LookupSource::File(path))).collect();
-    let env = maprun::env::build(&program, &pairs(params, "--param")?, &lookups)?;
-    let reader: Box<dyn BufRead> = if input == "-" {
+    let params = pairs(params, "--param")?;
+    let env = maprun::env::build(&program, &params, &lookups)?;
+    let mut reader: Box<dyn BufRead> = if input == "-" {
         Box::new(BufReader::with_capacity(BUFFER, io::stdin().lock()))
     } else {
         Box::new(BufReader::with_capacity(BUFFER, File::open(input).map_err(|e| format!("{input}: {e}"))?))
@@ -128,94 +129,37 @@ fn apply(program_path: &Path, input: &str, params: &[String], lookups: &[String]
     if let Some(dir) = out_dir {
         std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     }
-    let stdout = io::stdout();
-    let mut out = BufWriter::with_capacity(BUFFER, stdout.lock());
-    let stderr = io::stderr();
-    let mut err = stderr.lock();
-    let xml = program.target.format == Format::Econnect;
-    let io_error = |e: io::Error| format!("writing the output: {e}");
-    if xml && out_dir.is_none() {
-        out.write_all(econnect::DOCUMENT_START.as_bytes()).map_err(io_error)?;
-    }
-    let mut summary = Summary::default();
-    // One buffer for every record's rendering, and the element tags rendered once.
-    let mut text = String::new();
-    let xml_writer = econnect::XmlWriter::new(&program, options);
-    stream(reader, program.projection.as_ref(), |record| {
-        let outcome = match record {
-            Ok(doc) => env.run_doc(doc),
+    let (stdout, stderr) = (io::stdout(), io::stderr());
+    let out = BufWriter::with_capacity(BUFFER, stdout.lock());
+    let mut sink = Sink { out, errors: stderr.lock(), out_dir, program: &program, summary: Summary::default() };
+    sink.start()?;
+    let mapper = Mapper::new(&program, env, options, out_dir.is_some());
+    let projection = program.projection.as_ref();
+    let mut rendered = String::new();
+    let mut put = |record: Result<&Doc, InputError>| {
+        rendered.clear();
+        let mapped = mapper.map(record, &mut rendered);
+        sink.put(mapped, &rendered)
+    };
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(MAX_WORKERS);
+    if workers < 2 {
+        stream(reader, projection, put)?;
+    } else {
+        // The first line may begin a document over several lines: read here, with the rest if so.
+        let mut first = Vec::new();
+        let rest_read = match reader.read_until(b'\n', &mut first) {
+            Ok(0) => true,
+            Ok(_) => LineReader::new(projection).line(&first, 1, &mut reader, &mut put)?,
             Err(e) => {
-                let message = match e.line {
-                    Some(line) => format!("input line {line}: {}", e.message),
-                    None => e.message,
-                };
-                Outcome::Failed { key: None, failure: maprun::exec::Failure { class: maprun::exec::Class::Validation, field: None, message } }
+                put(Err(read_error(1, e)))?;
+                true
             }
         };
-        let written = match outcome {
-            Outcome::Written { key, document } => {
-                text.clear();
-                let rendered = if xml {
-                    match out_dir {
-                        Some(_) => xml_writer.document(&document).map(|document| text = document),
-                        None => xml_writer.transaction(&document, &mut text),
-                    }
-                } else {
-                    text = json::body(&program, &document).to_string();
-                    text.push('\n');
-                    Ok(())
-                };
-                match rendered {
-                    Ok(()) => {
-                        match out_dir {
-                            Some(dir) => {
-                                let file = dir.join(format!("{}.{}", file_stem(&key), if xml { "xml" } else { "json" }));
-                                std::fs::write(&file, &text).map_err(|e| format!("{}: {e}", file.display()))?;
-                            }
-                            None => out.write_all(text.as_bytes()).map_err(io_error)?,
-                        }
-                        Ok(())
-                    }
-                    Err(failure) => Err((Some(key), failure)),
-                }
-            }
-            Outcome::Skipped { .. } => {
-                summary.skipped += 1;
-                return Ok(());
-            }
-            Outcome::Failed { key, failure } => Err((key, failure)),
-        };
-        match written {
-            Ok(()) => summary.ok += 1,
-            Err((key, failure)) => {
-                summary.failed += 1;
-                report(&mut err, key.as_deref(), &program.name, &failure);
-            }
+        if !rest_read {
+            let mapper = || Ok(Mapper::new(&program, maprun::env::build(&program, &params, &lookups)?, options, out_dir.is_some()));
+            parallel::map_lines(&mut reader, 1, workers, projection, mapper, &mut sink)?;
         }
-        Ok::<(), String>(())
-    })?;
-    if xml && out_dir.is_none() {
-        out.write_all(econnect::DOCUMENT_END.as_bytes()).map_err(io_error)?;
     }
-    out.flush().map_err(io_error)?;
-    let line = serde_json::json!({"summary": {"ok": summary.ok, "failed": summary.failed, "skipped": summary.skipped}});
-    let _ = writeln!(err, "{line}");
-    Ok(summary)
-}
-
-fn report(err: &mut impl Write, key: Option<&str>, mapping: &str, failure: &Failure) {
-    let line = serde_json::json!({
-        "key": key,
-        "mapping": mapping,
-        "field": failure.field,
-        "class": failure.class.as_str(),
-        "message": failure.message,
-    });
-    let _ = writeln!(err, "{line}");
-}
-
-/// A key as a file name: characters other than letters, digits, `-` and `_` become `_`.
-fn file_stem(key: &str) -> String {
-    let stem: String = key.chars().map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' }).collect();
-    if stem.is_empty() { "_".into() } else { stem }
+    sink.finish()?;
+    Ok(sink.summary)
 }
