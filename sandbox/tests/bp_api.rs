@@ -321,4 +321,29 @@ fn a_change_is_seen_by_the_next_get() {
         sim.get_json("product-service/product/1001").1["response"][0]["salesChannels"][0]["productName"],
         "Renamed"
     );
+
+    assert_eq!(sim.get_json("order-service/order-search").1["response"]["metaData"]["resultsAvailable"], 100);
+    let body = json!({"orderTypeCode": "SO", "reference": "#SEEN", "parties": {"customer": {"contactId": 200}}});
+    let (_, created) = sim.send_json(Method::POST, "order-service/order", &body);
+    let (_, found) = sim.get_json("order-service/order-search?customerRef=%23SEEN");
+    assert_eq!(found["response"]["results"][0][0], created["response"], "searches see new orders");
+    assert_eq!(found["response"]["metaData"]["resultsAvailable"], 1);
+}
+
+#[test]
+fn searches_sort_dates_by_instant_whatever_their_offset() {
+    let sim = Sim::start(Config::default());
+    let (_, page) = sim.get_json("order-service/order-search?sort=createdOn.DESC&columns=orderId,createdOn");
+    let instants: Vec<i64> = page["response"]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|row| sandbox::bp::time::parse(row[1].as_str().unwrap()).unwrap())
+        .collect();
+    assert_eq!(instants.len(), 100);
+    assert!(instants.windows(2).all(|pair| pair[0] >= pair[1]), "newest first");
+    assert_eq!(page["response"]["metaData"]["sorting"][0]["filterable"]["name"], "createdOn");
+    assert_eq!(page["response"]["metaData"]["sorting"][0]["direction"], "DESC");
+    let (status, _) = sim.get_json("order-service/order-search?sort=nosuch.ASC");
+    assert_eq!(status, 500);
 }

@@ -7,7 +7,7 @@ use serde_json::{json, Map, Value};
 
 use super::error::{ApiError, ApiResult};
 use super::idset::{self, IdSetError, MAX_GOODS_OUT_IDS, MAX_IDS};
-use super::search::{self, col, Column, Kind};
+use super::search::{self, col, Column, Kind, Searchable};
 use super::store::{Data, Store, Table};
 use super::values::int;
 use crate::generate::records::{brand, category, shipping_status, BRANDS, CATEGORIES, SHIPPING_STATUSES};
@@ -250,7 +250,7 @@ fn route(store: &Store, request: &Request, segments: &[&str]) -> ApiResult<Reply
             ok(all(&statuses, rest.first().copied(), "id")?)
         }
         ("GET", ["order-service", "order-search"]) => {
-            store.read(|data| order_search(data, query)).map(|body| Reply::ok(body, ""))
+            search_reply(store, "order-search", ORDER_COLUMNS, order_rows, query)
         }
 
         // Contacts
@@ -292,7 +292,7 @@ fn route(store: &Store, request: &Request, segments: &[&str]) -> ApiResult<Reply
             ok(store.read(|data| unordered(lookup(&data.postal_addresses, &wanted))))
         }
         ("GET", ["contact-service", "contact-search"]) => {
-            store.read(|data| contact_search(data, query)).map(|body| Reply::ok(body, ""))
+            search_reply(store, "contact-search", CONTACT_COLUMNS, contact_rows, query)
         }
 
         // Products, prices
@@ -309,7 +309,7 @@ fn route(store: &Store, request: &Request, segments: &[&str]) -> ApiResult<Reply
             empty()
         }
         ("GET", ["product-service", "product-search"]) => {
-            store.read(|data| product_search(data, query)).map(|body| Reply::ok(body, ""))
+            search_reply(store, "product-search", PRODUCT_COLUMNS, product_rows, query)
         }
         ("GET", ["product-service", "product-price", set, rest @ ..]) => {
             let wanted = ids(set, MAX_IDS)?;
@@ -458,7 +458,7 @@ fn route(store: &Store, request: &Request, segments: &[&str]) -> ApiResult<Reply
             empty()
         }
         ("GET", ["accounting-service", "customer-payment-search"]) => {
-            store.read(|data| payment_search(data, query)).map(|body| Reply::ok(body, ""))
+            search_reply(store, "payment-search", PAYMENT_COLUMNS, payment_rows, query)
         }
         ("GET", ["accounting-service", "tax-code", rest @ ..]) => {
             store.read(|data| ok(all(&data.tax_codes, rest.first().copied(), "id")?))
@@ -475,6 +475,18 @@ fn route(store: &Store, request: &Request, segments: &[&str]) -> ApiResult<Reply
 
         _ => Err(ApiError::not_found(format!("No resource at {} {}", request.method, request.path))),
     }
+}
+
+/// A search over the rows of one resource; the rows are built once per state of the data.
+fn search_reply(
+    store: &Store,
+    name: &'static str,
+    columns: &[Column],
+    rows: fn(&Data) -> Searchable,
+    query: &BTreeMap<String, String>,
+) -> ApiResult<Reply> {
+    let searchable = store.derived(name, rows);
+    search::run(columns, &searchable, query).map(|body| Reply::ok(body, ""))
 }
 
 const ORDER_COLUMNS: &[Column] = &[
@@ -525,7 +537,7 @@ fn names(pairs: impl Iterator<Item = (i64, String)>) -> Value {
     Value::Object(pairs.map(|(id, name)| (id.to_string(), json!(name))).collect())
 }
 
-fn order_search(data: &Data, query: &BTreeMap<String, String>) -> ApiResult<Value> {
+fn order_rows(data: &Data) -> Searchable {
     let at = |order: &Value, pointer: &str| order.pointer(pointer).cloned().unwrap_or(Value::Null);
     let external: BTreeMap<i64, &(String, i64)> = data.external_refs.iter().map(|(key, id)| (*id, key)).collect();
     let rows = data
@@ -570,7 +582,7 @@ fn order_search(data: &Data, query: &BTreeMap<String, String>) -> ApiResult<Valu
         "orderPaymentStatusNames": names(PAYMENT_STATUSES.iter().map(|(id, code)| (*id, code.to_string()))),
         "orderShippingStatusNames": names(SHIPPING_STATUSES.iter().map(|(id, _, description)| (*id, description.to_string()))),
     });
-    search::run(ORDER_COLUMNS, rows, query, reference)
+    Searchable { rows, reference }
 }
 
 const CONTACT_COLUMNS: &[Column] = &[
@@ -597,7 +609,7 @@ const CONTACT_COLUMNS: &[Column] = &[
     col("title", Kind::Text),
 ];
 
-fn contact_search(data: &Data, query: &BTreeMap<String, String>) -> ApiResult<Value> {
+fn contact_rows(data: &Data) -> Searchable {
     let rows = data
         .contacts
         .values()
@@ -638,7 +650,7 @@ fn contact_search(data: &Data, query: &BTreeMap<String, String>) -> ApiResult<Va
             ]
         })
         .collect();
-    search::run(CONTACT_COLUMNS, rows, query, json!({}))
+    Searchable { rows, reference: json!({}) }
 }
 
 const PRODUCT_COLUMNS: &[Column] = &[
@@ -662,7 +674,7 @@ const PRODUCT_COLUMNS: &[Column] = &[
     col("primarySupplierId", Kind::IdSet),
 ];
 
-fn product_search(data: &Data, query: &BTreeMap<String, String>) -> ApiResult<Value> {
+fn product_rows(data: &Data) -> Searchable {
     let mut membership = Map::new();
     let rows = data
         .products
@@ -697,7 +709,7 @@ fn product_search(data: &Data, query: &BTreeMap<String, String>) -> ApiResult<Va
             ]
         })
         .collect();
-    search::run(PRODUCT_COLUMNS, rows, query, json!({"productCategoryMembership": membership}))
+    Searchable { rows, reference: json!({"productCategoryMembership": membership}) }
 }
 
 const PAYMENT_COLUMNS: &[Column] = &[
@@ -717,7 +729,7 @@ const PAYMENT_COLUMNS: &[Column] = &[
     col("journalId", Kind::IdSet),
 ];
 
-fn payment_search(data: &Data, query: &BTreeMap<String, String>) -> ApiResult<Value> {
+fn payment_rows(data: &Data) -> Searchable {
     let rows = data
         .payments
         .values()
@@ -725,7 +737,7 @@ fn payment_search(data: &Data, query: &BTreeMap<String, String>) -> ApiResult<Va
             PAYMENT_COLUMNS.iter().map(|column| payment.get(column.name).cloned().unwrap_or(Value::Null)).collect()
         })
         .collect();
-    search::run(PAYMENT_COLUMNS, rows, query, json!({}))
+    Searchable { rows, reference: json!({}) }
 }
 
 /// Contact GET pages when the ID set is absent or larger than 200: a page of at most 200

@@ -1,7 +1,6 @@
 //! Resource searches (`GET /{service}/{resource}-search?...`): positional rows described by
 //! `metaData.columns`, filters by column name, `firstResult`/`pageSize` paging and `sort`.
 
-use std::cmp::Ordering;
 use std::collections::BTreeMap;
 
 use serde_json::{json, Map, Value};
@@ -147,14 +146,38 @@ impl Filter {
     }
 }
 
-/// Runs a search over `rows` (each row's cells in column order) with the query parameters.
-/// `reference` is the response's `reference` object.
-pub fn run(
-    columns: &[Column],
-    rows: Vec<Vec<Value>>,
-    query: &BTreeMap<String, String>,
-    reference: Value,
-) -> ApiResult<Value> {
+/// What a search runs over: every row of a resource (cells in column order, ascending by the
+/// first column) and the answer's `reference` object.
+#[derive(Debug, Clone, Default)]
+pub struct Searchable {
+    pub rows: Vec<Vec<Value>>,
+    pub reference: Value,
+}
+
+/// A cell as it sorts: dates by their instant, whatever their offset.
+#[derive(Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum SortKey<'a> {
+    Null,
+    Bool(bool),
+    Number(i64),
+    Time(i64),
+    Text(&'a str),
+}
+
+fn sort_key(value: &Value, kind: Kind) -> SortKey<'_> {
+    match value {
+        Value::Null => SortKey::Null,
+        Value::Bool(flag) => SortKey::Bool(*flag),
+        Value::Number(number) => SortKey::Number(number.as_i64().unwrap_or(0)),
+        Value::String(text) if kind == Kind::Period => time::parse(text).map_or(SortKey::Text(text), SortKey::Time),
+        Value::String(text) => SortKey::Text(text),
+        _ => SortKey::Null,
+    }
+}
+
+/// Runs a search with the query parameters: filters, sort, page, columns.
+pub fn run(columns: &[Column], searchable: &Searchable, query: &BTreeMap<String, String>) -> ApiResult<Value> {
+    let reference = searchable.reference.clone();
     let mut filters = Vec::new();
     for (index, column) in columns.iter().enumerate() {
         if let Some(text) = query.get(column.name) {
@@ -163,8 +186,11 @@ pub fn run(
             }
         }
     }
-    let mut rows: Vec<Vec<Value>> =
-        rows.into_iter().filter(|row| filters.iter().all(|(index, filter)| filter.matches(&row[*index]))).collect();
+    let mut rows: Vec<&Vec<Value>> = searchable
+        .rows
+        .iter()
+        .filter(|row| filters.iter().all(|(index, filter)| filter.matches(&row[*index])))
+        .collect();
 
     let (sort_index, descending) = match query.get("sort") {
         Some(sort) => {
@@ -187,15 +213,17 @@ pub fn run(
         }
         None => (0, false),
     };
-    let kind = columns[sort_index].kind;
-    rows.sort_by(|a, b| {
-        let order = compare(&a[sort_index], &b[sort_index], kind);
-        if descending {
-            order.reverse()
-        } else {
-            order
-        }
-    });
+    // Rows are kept ascending by the first column; any other order is sorted for, a key per row.
+    if sort_index != 0 {
+        let kind = columns[sort_index].kind;
+        let mut keyed: Vec<(SortKey, &Vec<Value>)> =
+            rows.into_iter().map(|row| (sort_key(&row[sort_index], kind), row)).collect();
+        keyed.sort_by(|a, b| a.0.cmp(&b.0));
+        rows = keyed.into_iter().map(|(_, row)| row).collect();
+    }
+    if descending {
+        rows.reverse();
+    }
 
     let number = |key: &str, default: usize| -> ApiResult<usize> {
         match query.get(key) {
@@ -208,7 +236,7 @@ pub fn run(
     let first = number("firstResult", 1)?.max(1);
     let page_size = number("pageSize", MAX_PAGE_SIZE)?.clamp(1, MAX_PAGE_SIZE);
     let available = rows.len();
-    let page: Vec<Vec<Value>> = rows.into_iter().skip(first - 1).take(page_size).collect();
+    let page: Vec<&Vec<Value>> = rows.into_iter().skip(first - 1).take(page_size).collect();
 
     let selected: Option<Vec<usize>> = query.get("columns").map(|names| {
         names.split(',').filter_map(|name| columns.iter().position(|column| column.name == name.trim())).collect()
@@ -232,17 +260,4 @@ pub fn run(
         json!([{"filterable": columns[sort_index].to_json(), "direction": if descending { "DESC" } else { "ASC" }}]),
     );
     Ok(json!({"response": {"results": results, "metaData": meta}, "reference": reference}))
-}
-
-fn compare(a: &Value, b: &Value, kind: Kind) -> Ordering {
-    match (a, b) {
-        (Value::Null, Value::Null) => Ordering::Equal,
-        (Value::Null, _) => Ordering::Less,
-        (_, Value::Null) => Ordering::Greater,
-        _ if kind == Kind::Period => a.as_str().and_then(time::parse).cmp(&b.as_str().and_then(time::parse)),
-        (Value::Number(x), Value::Number(y)) => x.as_i64().cmp(&y.as_i64()),
-        (Value::String(x), Value::String(y)) => x.cmp(y),
-        (Value::Bool(x), Value::Bool(y)) => x.cmp(y),
-        _ => Ordering::Equal,
-    }
 }

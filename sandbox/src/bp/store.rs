@@ -14,6 +14,7 @@ mod goods;
 mod orders;
 mod products;
 
+use std::any::Any;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::sync::{Arc, Mutex, RwLock, RwLockReadGuard};
 
@@ -139,6 +140,8 @@ pub struct Store {
     /// Records of [`Table`]s already written as JSON, so a GET of 200 orders copies text rather
     /// than serialising 200 trees. Emptied by every change (changes are rare next to reads).
     texts: Mutex<HashMap<(Table, i64), Arc<str>>>,
+    /// Values computed from the whole data (search rows), by name; emptied by every change.
+    derived: Mutex<HashMap<&'static str, Arc<dyn Any + Send + Sync>>>,
     events: Events,
 }
 
@@ -168,6 +171,7 @@ impl Store {
             currency,
             data: RwLock::new(data),
             texts: Mutex::new(HashMap::new()),
+            derived: Mutex::new(HashMap::new()),
             events,
         };
         store.seed_history();
@@ -214,6 +218,19 @@ impl Store {
             .collect()
     }
 
+    /// A value computed from the data by `build`, kept under `name` until the next change.
+    /// `name` must always be built by the same function.
+    pub fn derived<T: Any + Send + Sync>(&self, name: &'static str, build: impl FnOnce(&Data) -> T) -> Arc<T> {
+        let data = self.lock_read();
+        let mut derived = self.derived.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        if let Some(kept) = derived.get(name).and_then(|kept| kept.clone().downcast::<T>().ok()) {
+            return kept;
+        }
+        let built = Arc::new(build(&data));
+        derived.insert(name, built.clone());
+        built
+    }
+
     fn lock_read(&self) -> RwLockReadGuard<'_, Data> {
         // A panic in another thread cannot leave the data half-changed (changes are applied to a
         // copy and swapped in, or are single inserts), so a poisoned lock is still good to read.
@@ -228,6 +245,7 @@ impl Store {
             let result = change(&mut data, &mut raised);
             // Under the write lock, so no reader can put back a text of the old data.
             self.texts.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clear();
+            self.derived.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).clear();
             result
         };
         if result.is_ok() {
