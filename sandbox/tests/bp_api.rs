@@ -253,28 +253,35 @@ fn private_app_headers_and_their_401() {
 }
 
 #[test]
-fn the_binary_prints_its_address_first_and_serves() {
+fn the_binary_prints_its_address_first_serves_and_stops_on_ctrl_c() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_bp-sim"))
-        .args(["--listen", "127.0.0.1:0", "--account-token", "s3cret-token", "--orders", "120"])
+        .args(["--listen", "localhost:0", "--account-token", "s3cret-token", "--orders", "120"])
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
     let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
+    stdout.read_line(&mut line).unwrap();
     let address =
         line.trim().strip_prefix("bp-sim listening on http://").unwrap_or_else(|| panic!("{line}")).to_string();
     assert!(!address.ends_with(":0"), "the real port: {address}");
-    assert!(!line.contains("s3cret"));
     let response = reqwest::blocking::Client::new()
         .get(format!("http://{address}/public-api/sandbox/order-service/order/120"))
         .header("brightpearl-app-ref", "sandbox")
         .header("brightpearl-account-token", "s3cret-token")
         .send()
         .unwrap();
+    assert_eq!(response.headers()["brightpearl-requests-remaining"], "199", "200 a minute by default");
     let body: Value = response.json().unwrap();
-    child.kill().unwrap();
-    let _ = child.wait();
     assert_eq!(body["response"][0]["id"], 120);
+
+    let interrupted = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert!(interrupted.success());
+    let status = child.wait().unwrap();
+    assert!(status.success(), "a clean exit on Ctrl-C: {status}");
+    let mut rest = String::new();
+    std::io::Read::read_to_string(&mut stdout, &mut rest).unwrap();
+    assert!(!rest.contains("s3cret"), "no secret is printed");
 }
 
 #[test]

@@ -2,7 +2,6 @@
 //! http://HOST:PORT` first (the bound port when ADDR asks for port 0), then serves until Ctrl-C.
 
 use std::io::Write;
-use std::net::SocketAddr;
 use std::process::ExitCode;
 
 use clap::Parser;
@@ -14,9 +13,9 @@ use sandbox::bp::{server, App, Config, Events};
 #[derive(Parser)]
 #[command(name = "bp-sim", version)]
 struct Args {
-    /// Address to listen on, e.g. 127.0.0.1:8080 (port 0: any free port).
+    /// Address to listen on, e.g. 127.0.0.1:8080 or localhost:8080 (port 0: any free port).
     #[arg(long)]
-    listen: SocketAddr,
+    listen: String,
     /// The account code in /public-api/{account}/.
     #[arg(long, default_value = "sandbox")]
     account: String,
@@ -69,7 +68,7 @@ async fn main() -> ExitCode {
         seed: args.seed,
         orders: args.orders,
     };
-    let listener = match tokio::net::TcpListener::bind(args.listen).await {
+    let listener = match tokio::net::TcpListener::bind(args.listen.as_str()).await {
         Ok(listener) => listener,
         Err(error) => {
             eprintln!("bp-sim: cannot listen on {}: {error}", args.listen);

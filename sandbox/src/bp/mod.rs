@@ -10,6 +10,7 @@ pub mod faults;
 pub mod idset;
 pub mod patch;
 pub mod search;
+pub mod searches;
 pub mod server;
 pub mod store;
 pub mod throttle;
