@@ -354,3 +354,33 @@ fn searches_sort_dates_by_instant_whatever_their_offset() {
     let (status, _) = sim.get_json("order-service/order-search?sort=nosuch.ASC");
     assert_eq!(status, 500);
 }
+
+#[test]
+fn stock_corrections_show_in_availability_and_count_twice_when_sent_twice() {
+    let sim = Sim::start(Config::default());
+    let on_hand = |sim: &Sim| {
+        sim.get_json("warehouse-service/product-availability/1002").1["response"]["1002"]["warehouses"]["2"]["onHand"]
+            .as_i64()
+            .unwrap()
+    };
+    let before = on_hand(&sim);
+    let body = json!({"corrections": [{"quantity": 7, "productId": 1002, "reason": "Cycle count", "locationId": 2, "cost": {"currency": "USD", "value": 3.5}}]});
+    let (status, first) = sim.send_json(Method::POST, "warehouse-service/warehouse/2/stock-correction", &body);
+    assert_eq!(status, 200, "{first}");
+    assert!(first["response"].as_array().is_some_and(|ids| ids.len() == 1));
+    assert_eq!(on_hand(&sim), before + 7);
+    sim.send_json(Method::POST, "warehouse-service/warehouse/2/stock-correction", &body);
+    assert_eq!(on_hand(&sim), before + 14, "no idempotency: the retry corrects again");
+    let note = first["response"][0].as_i64().unwrap();
+    let (_, fetched) = sim.get_json(&format!("warehouse-service/warehouse/2/stock-correction/{note}"));
+    assert_eq!(fetched["response"][0]["goodsMoved"][0]["quantity"], 7);
+    assert_eq!(fetched["response"][0]["reason"], "Cycle count");
+    let level = json!({"corrections": [{"quantity": "7", "productId": 1002, "reason": "x", "locationId": 2}]});
+    assert_eq!(
+        sim.send_json(Method::POST, "warehouse-service/warehouse/2/stock-correction", &level).0,
+        400,
+        "an integer, not text"
+    );
+    let (_, untracked) = sim.get_json("warehouse-service/product-availability/99999");
+    assert_eq!(untracked, json!({"response": {}}), "unknown products are left out");
+}

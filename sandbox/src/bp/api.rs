@@ -356,23 +356,17 @@ fn route(store: &Store, request: &Request, segments: &[&str]) -> ApiResult<Reply
 
         // Warehouses and stock
         ("GET", ["warehouse-service", "product-availability", set]) => {
-            let wanted = ids(set, MAX_IDS)?;
-            ok(store.read(|data| {
-                let mut found = Map::new();
-                for id in wanted {
-                    let Some(levels) = data.stock.get(&id) else { continue };
-                    let mut total = super::store::Stock::default();
-                    let mut warehouses = Map::new();
-                    for (warehouse, stock) in levels {
-                        total.in_stock += stock.in_stock;
-                        total.allocated += stock.allocated;
-                        total.in_transit += stock.in_transit;
-                        warehouses.insert(warehouse.to_string(), stock.to_json());
-                    }
-                    found.insert(id.to_string(), json!({"total": total.to_json(), "warehouses": warehouses}));
+            let found = store.texts(Table::Availability, &ids(set, MAX_IDS)?);
+            let mut text = String::with_capacity(16 + found.iter().map(|(_, t)| t.len() + 12).sum::<usize>());
+            text.push_str("{\"response\":{");
+            for (index, (id, availability)) in found.iter().enumerate() {
+                if index > 0 {
+                    text.push(',');
                 }
-                Value::Object(found)
-            }))
+                text.push_str(&format!("\"{id}\":{availability}"));
+            }
+            text.push_str("}}");
+            Ok(Reply { status: 200, body: Body::Text(text), message_type: String::new() })
         }
         ("GET", ["warehouse-service", "warehouse", rest @ ..]) if rest.len() <= 1 => store.read(|data| {
             let list: Vec<Value> = data.warehouses.values().cloned().collect();

@@ -112,21 +112,41 @@ pub struct Data {
     pub next: Counters,
 }
 
-/// The tables whose records are fetched in sets of up to 200, and so kept as JSON text too.
+/// The records fetched in sets of up to 200, and so kept as JSON text too.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Table {
     Orders,
     Contacts,
     Products,
+    /// A product's availability: `{"total":{...},"warehouses":{...}}`.
+    Availability,
 }
 
 impl Table {
-    fn of(self, data: &Data) -> &BTreeMap<i64, Value> {
+    /// The record's JSON text, if it exists.
+    fn text(self, data: &Data, id: i64) -> Option<String> {
         match self {
-            Table::Orders => &data.orders,
-            Table::Contacts => &data.contacts,
-            Table::Products => &data.products,
+            Table::Orders => data.orders.get(&id).map(Value::to_string),
+            Table::Contacts => data.contacts.get(&id).map(Value::to_string),
+            Table::Products => data.products.get(&id).map(Value::to_string),
+            Table::Availability => data.availability(id).map(|availability| availability.to_string()),
         }
+    }
+}
+
+impl Data {
+    /// A stock-tracked product's availability, in total and by warehouse; `None` for others.
+    pub fn availability(&self, product_id: i64) -> Option<Value> {
+        let levels = self.stock.get(&product_id)?;
+        let mut total = Stock::default();
+        let mut warehouses = Map::new();
+        for (warehouse, stock) in levels {
+            total.in_stock += stock.in_stock;
+            total.allocated += stock.allocated;
+            total.in_transit += stock.in_transit;
+            warehouses.insert(warehouse.to_string(), stock.to_json());
+        }
+        Some(json!({"total": total.to_json(), "warehouses": warehouses}))
     }
 }
 
@@ -202,13 +222,12 @@ impl Store {
     pub fn texts(&self, table: Table, ids: &[i64]) -> Vec<(i64, Arc<str>)> {
         let data = self.lock_read();
         let mut texts = self.texts.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        let records = table.of(&data);
         ids.iter()
             .filter_map(|id| {
                 let text = match texts.get(&(table, *id)) {
                     Some(text) => text.clone(),
                     None => {
-                        let text: Arc<str> = records.get(id)?.to_string().into();
+                        let text: Arc<str> = table.text(&data, *id)?.into();
                         texts.insert((table, *id), text.clone());
                         text
                     }
