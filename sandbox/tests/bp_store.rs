@@ -127,6 +127,7 @@ fn payments_are_unique_per_reference_and_method() {
     assert_eq!(payment["amountPaid"], "1.50");
     assert!(payment["journalId"].is_i64(), "a receipt records a journal");
     store.delete_customer_payment(id).unwrap();
+    assert!(store.create_customer_payment(&body).is_ok(), "a deleted payment frees its reference");
 }
 
 #[test]

@@ -106,6 +106,10 @@ pub struct Data {
     pub goods_in_notes: BTreeMap<i64, Value>,
     /// Customer payments by id, each the named form of a customer-payment-search row.
     pub payments: BTreeMap<i64, Value>,
+    /// Payment ids by (transactionRef, paymentMethodCode), the pair that must be unique.
+    pub payment_keys: BTreeMap<(String, String), i64>,
+    /// Payment ids by order id.
+    pub order_payments: BTreeMap<i64, BTreeSet<i64>>,
     pub journals: BTreeMap<i64, Value>,
     pub tax_codes: Vec<Value>,
     pub nominal_codes: Vec<Value>,
@@ -361,6 +365,8 @@ impl<'g> Seed<'g> {
             goods_out_notes: BTreeMap::new(),
             goods_in_notes: BTreeMap::new(),
             payments: BTreeMap::new(),
+            payment_keys: BTreeMap::new(),
+            order_payments: BTreeMap::new(),
             journals: BTreeMap::new(),
             tax_codes: TAX_CODES.iter().map(records::tax_code).collect(),
             nominal_codes: NOMINAL_CODES.iter().map(records::nominal_code).collect(),

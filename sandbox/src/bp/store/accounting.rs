@@ -64,7 +64,15 @@ impl Store {
                 .payments
                 .remove(&id)
                 .ok_or_else(|| ApiError::not_found(format!("No customer payment found with id {id}")))?;
+            if let (Some(reference), Some(method)) =
+                (payment["transactionRef"].as_str(), payment["paymentMethodCode"].as_str())
+            {
+                data.payment_keys.remove(&(reference.to_string(), method.to_string()));
+            }
             if let Some(order_id) = payment["orderId"].as_i64() {
+                if let Some(ids) = data.order_payments.get_mut(&order_id) {
+                    ids.remove(&id);
+                }
                 refresh_payment_status(data, order_id);
                 events.push(Event::modified("order", order_id));
             }
@@ -147,9 +155,7 @@ pub(super) fn add_payment(data: &mut Data, body: &Value) -> ApiResult<i64> {
         .orders
         .get(&order_id)
         .ok_or_else(|| ApiError::invalid("ACCC-023", format!("Order {order_id} does not exist")))?;
-    if !reference.is_empty()
-        && data.payments.values().any(|p| p["transactionRef"] == reference && p["paymentMethodCode"] == method)
-    {
+    if !reference.is_empty() && data.payment_keys.contains_key(&(reference.to_string(), method.to_string())) {
         return Err(ApiError::invalid(
             "ACCC-024",
             format!("A payment with transactionRef {reference} and paymentMethodCode {method} already exists"),
@@ -193,6 +199,10 @@ pub(super) fn add_payment(data: &mut Data, body: &Value) -> ApiResult<i64> {
         None
     };
     let id = take(&mut data.next.payment);
+    if !reference.is_empty() {
+        data.payment_keys.insert((reference.to_string(), method.to_string()), id);
+    }
+    data.order_payments.entry(order_id).or_default().insert(id);
     data.payments.insert(
         id,
         json!({
@@ -219,9 +229,11 @@ pub(super) fn add_payment(data: &mut Data, body: &Value) -> ApiResult<i64> {
 /// `orderPaymentStatus` from the payments: money in less refunds against the order total.
 fn refresh_payment_status(data: &mut Data, order_id: i64) {
     let received: Decimal = data
-        .payments
-        .values()
-        .filter(|p| p["orderId"].as_i64() == Some(order_id))
+        .order_payments
+        .get(&order_id)
+        .into_iter()
+        .flatten()
+        .filter_map(|id| data.payments.get(id))
         .map(|p| {
             let amount = p.get("amountPaid").and_then(decimal).unwrap_or(Decimal::ZERO);
             match p["paymentType"].as_str() {
