@@ -2,7 +2,7 @@
 //! first record is read (a missing required param or lookup is a load error, not a mid-run failure).
 
 use std::collections::HashMap;
-use std::rc::Rc;
+use std::sync::Arc;
 
 use crate::exec::{const_value, Env};
 use crate::ir::{BaseType, Const, DeclaredType, Program};
@@ -94,7 +94,7 @@ pub fn parse_value(ty: &DeclaredType, text: &str) -> Result<Value<'static>, Stri
         BaseType::List => {
             let element = ty.element.as_deref().ok_or("a list type without an entry type")?;
             let items = if text.trim().is_empty() { Vec::new() } else { text.split(',').map(|t| parse_value(element, t.trim())).collect::<Result<_, _>>()? };
-            return Ok(Value::List(Rc::new(items)));
+            return Ok(Value::List(Arc::new(items)));
         }
     };
     check(ty, &value)?;

@@ -156,8 +156,7 @@ fn apply(program_path: &Path, input: &str, params: &[String], lookups: &[String]
             }
         };
         if !rest_read {
-            let mapper = || Ok(Mapper::new(&program, maprun::env::build(&program, &params, &lookups)?, options, out_dir.is_some()));
-            parallel::map_lines(&mut reader, 1, workers, projection, mapper, &mut sink)?;
+            parallel::map_lines(&mut reader, 1, workers, projection, &mapper, &mut sink)?;
         }
     }
     sink.finish()?;

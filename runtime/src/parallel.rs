@@ -1,6 +1,6 @@
 //! Mapping JSON lines on several threads: the main thread reads batches of lines and hands them out
-//! in turn to workers, each with its own environment, and writes their results in the order of the
-//! input, so the output is the same as one thread's.
+//! in turn to workers sharing one mapper (params and lookups are loaded once), and writes their
+//! results in the order of the input, so the output is the same as one thread's.
 
 use std::collections::VecDeque;
 use std::convert::Infallible;
@@ -32,7 +32,7 @@ struct Batch {
 }
 
 /// A worker as the main thread sees it: where batches go to it and come back from it.
-type Lane = (SyncSender<Batch>, Receiver<Result<Batch, String>>);
+type Lane = (SyncSender<Batch>, Receiver<Batch>);
 
 /// The lines of a batch.
 fn lines<'b>(bytes: &'b [u8], ends: &'b [usize]) -> impl Iterator<Item = &'b [u8]> {
@@ -40,14 +40,13 @@ fn lines<'b>(bytes: &'b [u8], ends: &'b [usize]) -> impl Iterator<Item = &'b [u8
     starts.zip(ends).map(|(start, &end)| bytes.get(start..end).unwrap_or_default())
 }
 
-/// Maps the lines of `reader` after line `read` (those before it are mapped) with `workers` threads,
-/// each making its mapper with `mapper`.
-pub fn map_lines<'p, R: BufRead, W: Write, E: Write>(
+/// Maps the lines of `reader` after line `read` (those before it are mapped) with `workers` threads.
+pub fn map_lines<R: BufRead, W: Write, E: Write>(
     reader: &mut R,
     read: usize,
     workers: usize,
-    projection: Option<&'p Projection>,
-    mapper: impl Fn() -> Result<Mapper<'p>, String> + Sync,
+    projection: Option<&Projection>,
+    mapper: &Mapper,
     sink: &mut Sink<'_, W, E>,
 ) -> Result<(), String> {
     std::thread::scope(|scope| {
@@ -55,7 +54,6 @@ pub fn map_lines<'p, R: BufRead, W: Write, E: Write>(
         for _ in 0..workers {
             let (to_worker, batches) = sync_channel::<Batch>(1);
             let (results, from_worker) = sync_channel(1);
-            let mapper = &mapper;
             scope.spawn(move || work(batches, results, projection, mapper));
             lanes.push((to_worker, from_worker));
         }
@@ -97,7 +95,7 @@ pub fn map_lines<'p, R: BufRead, W: Write, E: Write>(
             }
             if busy.len() == workers || (end.is_some() && !busy.is_empty()) {
                 let lane = busy.pop_front().unwrap_or_default();
-                let mut batch = lanes[lane].1.recv().map_err(|_| "a mapping thread stopped".to_string())??;
+                let mut batch = lanes[lane].1.recv().map_err(|_| "a mapping thread stopped".to_string())?;
                 for mapped in batch.mapped.drain(..) {
                     sink.put(mapped, &batch.rendered)?;
                 }
@@ -115,19 +113,7 @@ pub fn map_lines<'p, R: BufRead, W: Write, E: Write>(
 }
 
 /// A worker: maps each batch it is given and hands it back.
-fn work<'p>(
-    batches: Receiver<Batch>,
-    results: SyncSender<Result<Batch, String>>,
-    projection: Option<&'p Projection>,
-    mapper: &(impl Fn() -> Result<Mapper<'p>, String> + Sync),
-) {
-    let mapper = match mapper() {
-        Ok(mapper) => mapper,
-        Err(e) => {
-            let _ = results.send(Err(e));
-            return;
-        }
-    };
+fn work(batches: Receiver<Batch>, results: SyncSender<Batch>, projection: Option<&Projection>, mapper: &Mapper) {
     let mut reader = LineReader::new(projection);
     for mut batch in batches {
         let Batch { bytes, ends, first, mapped, rendered } = &mut batch;
@@ -140,7 +126,7 @@ fn work<'p>(
                 Ok::<(), Infallible>(())
             });
         }
-        if results.send(Ok(batch)).is_err() {
+        if results.send(batch).is_err() {
             return;
         }
     }
@@ -165,21 +151,20 @@ mod tests {
 
     /// What one thread writes for `input`, and what `workers` threads write.
     fn outputs(program: &Program, input: &[u8], workers: usize) -> (Vec<u8>, Vec<u8>) {
-        let mapper = || Ok(Mapper::new(program, maprun::env::build(program, &[], &[])?, XmlOptions::default(), false));
+        let mapper = Mapper::new(program, maprun::env::build(program, &[], &[]).unwrap(), XmlOptions::default(), false);
         let sink = || Sink { out: Vec::new(), errors: Vec::new(), out_dir: None, program, summary: Summary::default() };
         let mut one = sink();
-        let single = mapper().unwrap();
         let mut rendered = String::new();
         maprun::input::stream(input, program.projection.as_ref(), |record| {
             rendered.clear();
-            let mapped = single.map(record, &mut rendered);
+            let mapped = mapper.map(record, &mut rendered);
             one.put(mapped, &rendered)
         })
         .unwrap();
         one.finish().unwrap();
         let mut many = sink();
         let mut reader = input;
-        map_lines(&mut reader, 0, workers, program.projection.as_ref(), mapper, &mut many).unwrap();
+        map_lines(&mut reader, 0, workers, program.projection.as_ref(), &mapper, &mut many).unwrap();
         many.finish().unwrap();
         assert_eq!(String::from_utf8_lossy(&one.errors), String::from_utf8_lossy(&many.errors));
         (one.out, many.out)

@@ -4,7 +4,7 @@
 use std::borrow::Cow;
 use std::cmp::Ordering;
 use std::fmt;
-use std::rc::Rc;
+use std::sync::Arc;
 
 use rust_decimal::Decimal;
 use crate::doc::NodeRef;
@@ -20,7 +20,7 @@ pub enum Value<'a> {
     DateTime(DateTime),
     /// A record, a collection or a `json` value of the input, read lazily.
     Json(NodeRef<'a>),
-    List(Rc<Vec<Value<'a>>>),
+    List(Arc<Vec<Value<'a>>>),
 }
 
 impl Value<'_> {

@@ -2,7 +2,7 @@
 
 use std::borrow::Cow;
 use std::cmp::Ordering;
-use std::rc::Rc;
+use std::sync::Arc;
 
 use rust_decimal::Decimal;
 
@@ -159,7 +159,7 @@ impl<'a> Machine<'a> {
     #[inline(never)]
     fn list(&mut self, items: &'a [Expr]) -> Eval<'a> {
         let values = items.iter().map(|i| self.eval(i)).collect::<Result<Vec<_>, _>>()?;
-        Ok(Value::List(Rc::new(values)))
+        Ok(Value::List(Arc::new(values)))
     }
 
     #[inline(never)]
@@ -186,7 +186,7 @@ impl<'a> Machine<'a> {
             }
             out.push(self.eval(value)?);
         }
-        Ok(Value::List(Rc::new(out)))
+        Ok(Value::List(Arc::new(out)))
     }
 
     /// The value of the first arm whose pattern equals `value`, else the default, else `None`.

@@ -9,7 +9,7 @@ mod builtins;
 mod eval;
 
 use std::collections::HashMap;
-use std::rc::Rc;
+use std::sync::Arc;
 
 use rust_decimal::Decimal;
 use serde_json::Value as Json;
@@ -302,6 +302,6 @@ pub fn const_value(c: &Const) -> Value<'static> {
         Const::Int(n) => Value::Int(*n),
         Const::Dec(d) => crate::value::parse_decimal(d).map(Value::Dec).unwrap_or(Value::Absent),
         Const::Bool(b) => Value::Bool(*b),
-        Const::List(items) => Value::List(Rc::new(items.iter().map(const_value).collect())),
+        Const::List(items) => Value::List(Arc::new(items.iter().map(const_value).collect())),
     }
 }
