@@ -384,3 +384,24 @@ fn stock_corrections_show_in_availability_and_count_twice_when_sent_twice() {
     let (_, untracked) = sim.get_json("warehouse-service/product-availability/99999");
     assert_eq!(untracked, json!({"response": {}}), "unknown products are left out");
 }
+
+#[test]
+fn malformed_requests_get_json_errors_not_panics() {
+    let sim = Sim::start(Config::default());
+    let (status, body) = sim.get_json("order-service/order-search?orderId=%FF%FE");
+    assert!(status == 400 || status == 500, "{status}");
+    assert!(body["errors"][0]["code"].is_string(), "{body}");
+    let response = sim.private(Method::POST, "order-service/order").body("{not json").send().unwrap();
+    assert_eq!(response.status(), 400);
+    assert_eq!(response.json::<Value>().unwrap()["errors"][0]["code"], "CMNC-010");
+    let (status, body) = sim.send_json(Method::POST, "order-service/order", &json!([1, 2]));
+    assert_eq!(status, 400, "{body}");
+    let (status, body) = sim.get_json("order-service/nothing-here/1");
+    assert_eq!((status, body["errors"][0]["code"].as_str()), (404, Some("CMNC-404")));
+    let (status, _) = sim.send_json(Method::PATCH, "order-service/order/1", &json!({"op": "replace"}));
+    assert_eq!(status, 400, "a patch body is an array");
+    let (status, _) = sim.send_json(Method::PUT, "order-service/order/1/status", &json!({"orderStatusId": "x"}));
+    assert_eq!(status, 400);
+    let (status, _) = sim.get_json("order-service/order/abc");
+    assert_eq!(status, 400, "not an ID set");
+}

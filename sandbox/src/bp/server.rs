@@ -16,6 +16,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::body::{to_bytes, Bytes};
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{Query, Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
@@ -193,9 +194,13 @@ fn parse_body(bytes: &Bytes) -> Result<Option<Value>, Reply> {
 async fn public_api(
     State(app): State<Arc<App>>,
     method: Method,
-    Query(query): Query<BTreeMap<String, String>>,
+    query: Result<Query<BTreeMap<String, String>>, QueryRejection>,
     request: Request,
 ) -> Response {
+    let Ok(Query(query)) = query else {
+        let body = json!({"errors": [{"code": "CMNC-018", "message": "The query string cannot be parsed"}]});
+        return json_response(400, &body, "api-proxy");
+    };
     let path = request.uri().path().to_string();
     let if_match = header(request.headers(), "if-match").and_then(|v| v.trim_matches('"').parse().ok());
     let bytes = match to_bytes(request.into_body(), MAX_BODY).await {
