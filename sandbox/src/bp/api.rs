@@ -149,6 +149,30 @@ fn lookup(map: &BTreeMap<i64, Value>, ids: &[i64]) -> Vec<(i64, Value)> {
     ids.iter().filter_map(|id| map.get(id).map(|value| (*id, value.clone()))).collect()
 }
 
+/// The order and note ID sets of a goods-note path: `order/{orders or *}/goods-note/.../{notes}?`.
+type IdFilter = Option<Vec<i64>>;
+
+fn note_sets(orders: &str, rest: &[&str], limit: usize) -> ApiResult<(IdFilter, IdFilter)> {
+    let orders = if orders == "*" { None } else { Some(ids(orders, limit)?) };
+    let notes = match rest {
+        [] => None,
+        [set] => Some(ids(set, limit)?),
+        _ => return Err(ApiError::not_found("No such resource")),
+    };
+    Ok((orders, notes))
+}
+
+/// The goods notes of `orders` (all when `None`) with ids in `notes` (all when `None`), keyed by id.
+fn notes_of(all: &BTreeMap<i64, Value>, orders: Option<&[i64]>, notes: Option<&[i64]>) -> Map<String, Value> {
+    all.iter()
+        .filter(|(id, note)| {
+            let order = note["orderId"].as_i64().unwrap_or(0);
+            orders.is_none_or(|o| o.contains(&order)) && notes.is_none_or(|n| n.contains(id))
+        })
+        .map(|(id, note)| (id.to_string(), note.clone()))
+        .collect()
+}
+
 /// OPTIONS on an ID set: the GET URIs of the ids that exist, at most 200 each.
 fn options(resource: &str, existing: impl Fn(i64) -> bool, text: &str) -> ApiResult<Reply> {
     let wanted = ids(text, 1_000_000)?;
@@ -384,24 +408,8 @@ fn route(store: &Store, request: &Request, segments: &[&str]) -> ApiResult<Reply
             ))
         }
         ("GET", ["warehouse-service", "order", orders, "goods-note", "goods-out", rest @ ..]) => {
-            let orders = if *orders == "*" { None } else { Some(ids(orders, MAX_GOODS_OUT_IDS)?) };
-            let notes = match rest {
-                [] => None,
-                [set] => Some(ids(set, MAX_GOODS_OUT_IDS)?),
-                _ => return Err(ApiError::not_found("No such resource")),
-            };
-            ok(store.read(|data| {
-                let mut found = Map::new();
-                for (id, note) in &data.goods_out_notes {
-                    let order = note["orderId"].as_i64().unwrap_or(0);
-                    if orders.as_ref().is_none_or(|o| o.contains(&order))
-                        && notes.as_ref().is_none_or(|n| n.contains(id))
-                    {
-                        found.insert(id.to_string(), note.clone());
-                    }
-                }
-                Value::Object(found)
-            }))
+            let (orders, notes) = note_sets(orders, rest, MAX_GOODS_OUT_IDS)?;
+            ok(store.read(|data| Value::Object(notes_of(&data.goods_out_notes, orders.as_deref(), notes.as_deref()))))
         }
         ("POST", ["warehouse-service", "order", order, "goods-note", "goods-out"]) => {
             ok(json!(store.create_goods_out_note(id(order)?, body(request)?)?))
@@ -418,24 +426,8 @@ fn route(store: &Store, request: &Request, segments: &[&str]) -> ApiResult<Reply
             ok(json!(store.create_goods_in_note(id(order)?, body(request)?)?))
         }
         ("GET", ["warehouse-service", "order", orders, "goods-note", "goods-in", rest @ ..]) => {
-            let orders = if *orders == "*" { None } else { Some(ids(orders, MAX_IDS)?) };
-            let notes = match rest {
-                [] => None,
-                [set] => Some(ids(set, MAX_IDS)?),
-                _ => return Err(ApiError::not_found("No such resource")),
-            };
-            let found = store.read(|data| {
-                let mut found = Map::new();
-                for (id, note) in &data.goods_in_notes {
-                    let order = note["orderId"].as_i64().unwrap_or(0);
-                    if orders.as_ref().is_none_or(|o| o.contains(&order))
-                        && notes.as_ref().is_none_or(|n| n.contains(id))
-                    {
-                        found.insert(id.to_string(), note.clone());
-                    }
-                }
-                found
-            });
+            let (orders, notes) = note_sets(orders, rest, MAX_IDS)?;
+            let found = store.read(|data| notes_of(&data.goods_in_notes, orders.as_deref(), notes.as_deref()));
             // An empty goods-in result is an error, unlike most resources.
             if found.is_empty() {
                 return Err(ApiError::not_found("No goods-in notes found"));
