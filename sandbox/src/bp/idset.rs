@@ -1,6 +1,7 @@
 //! ID sets: `8`, `1-5`, `81011,151499`, `1-100,320,321`, and the compact form OPTIONS answers with.
 
 use std::collections::BTreeSet;
+use std::ops::RangeInclusive;
 
 /// The largest ID set most GETs take.
 pub const MAX_IDS: usize = 200;
@@ -16,33 +17,48 @@ pub enum IdSetError {
     TooMany { limit: usize },
 }
 
-/// The distinct ids of an ID set, ascending. A range is expanded only up to `limit + 1` ids, so a
-/// huge range costs no memory before it is refused.
+/// The distinct ids of an ID set, ascending. Only up to `limit + 1` ids are expanded, so a huge
+/// range or many overlapping ones cost nothing before they are refused.
 pub fn parse(text: &str, limit: usize) -> Result<BTreeSet<i64>, IdSetError> {
-    let malformed = || IdSetError::Malformed(text.to_string());
     let mut ids = BTreeSet::new();
-    for part in text.split(',') {
-        let part = part.trim();
-        let (low, high) = match part.split_once('-') {
-            Some((low, high)) => (id(low).ok_or_else(malformed)?, id(high).ok_or_else(malformed)?),
-            None => {
-                let one = id(part).ok_or_else(malformed)?;
-                (one, one)
-            }
-        };
-        if low > high {
-            return Err(malformed());
-        }
-        let mut next = low;
-        while next <= high {
-            ids.insert(next);
+    for range in ranges(text)? {
+        // The ranges are disjoint: every id is new, and an inclusive range ends at i64::MAX without
+        // overflowing.
+        for id in range {
+            ids.insert(id);
             if ids.len() > limit {
                 return Err(IdSetError::TooMany { limit });
             }
-            next += 1;
         }
     }
     Ok(ids)
+}
+
+/// The ids of an ID set as ascending, disjoint ranges, none expanded: for search filters, which may
+/// name more ids than any GET takes.
+pub fn ranges(text: &str) -> Result<Vec<RangeInclusive<i64>>, IdSetError> {
+    let malformed = || IdSetError::Malformed(text.to_string());
+    let mut ranges = text
+        .split(',')
+        .map(|part| {
+            let (low, high) = part.split_once('-').map_or((id(part), id(part)), |(low, high)| (id(low), id(high)));
+            match (low, high) {
+                (Some(low), Some(high)) if low <= high => Ok(low..=high),
+                _ => Err(malformed()),
+            }
+        })
+        .collect::<Result<Vec<_>, _>>()?;
+    ranges.sort_by_key(|range| *range.start());
+    let mut merged: Vec<RangeInclusive<i64>> = Vec::with_capacity(ranges.len());
+    for range in ranges {
+        match merged.last_mut() {
+            Some(last) if *range.start() <= last.end().saturating_add(1) => {
+                *last = *last.start()..=*last.end().max(range.end());
+            }
+            _ => merged.push(range),
+        }
+    }
+    Ok(merged)
 }
 
 fn id(text: &str) -> Option<i64> {
@@ -96,6 +112,22 @@ mod tests {
         assert_eq!(parse("1-201", 200), Err(IdSetError::TooMany { limit: 200 }));
         assert_eq!(parse("1-9000000000000", 500), Err(IdSetError::TooMany { limit: 500 }));
         assert_eq!(parse("1-200", 200).unwrap().len(), 200);
+    }
+
+    #[test]
+    fn the_largest_id_ends_a_range() {
+        let largest = i64::MAX.to_string();
+        assert_eq!(parse(&largest, 1).unwrap().into_iter().collect::<Vec<_>>(), [i64::MAX]);
+        assert_eq!(parse(&format!("{}-{largest}", i64::MAX - 1), 2).unwrap().len(), 2);
+        assert_eq!(ranges(&format!("5-{largest},1-7")).unwrap(), [1..=i64::MAX]);
+    }
+
+    #[test]
+    fn overlapping_ranges_merge_before_they_are_counted() {
+        assert_eq!(ranges("8,1-3,2-5,7").unwrap(), [1..=5, 7..=8]);
+        let many = vec!["1-200"; 5000].join(",");
+        assert_eq!(parse(&many, 200).unwrap().len(), 200);
+        assert!(matches!(ranges("1-3,x"), Err(IdSetError::Malformed(_))));
     }
 
     #[test]

@@ -82,7 +82,7 @@ impl Column {
 
 /// A filter read from the query.
 enum Filter {
-    Ids(std::collections::BTreeSet<i64>),
+    Ids(Vec<std::ops::RangeInclusive<i64>>),
     Integer(i64),
     Text(String),
     Contains(String),
@@ -100,7 +100,8 @@ impl Filter {
             )
         };
         Ok(match column.kind {
-            Kind::IdSet => Filter::Ids(idset::parse(text, usize::MAX).map_err(|_| refused())?),
+            // Kept as ranges: a filter may span any number of ids.
+            Kind::IdSet => Filter::Ids(idset::ranges(text).map_err(|_| refused())?),
             Kind::Integer => Filter::Integer(text.trim().parse().map_err(|_| refused())?),
             Kind::Text => Filter::Text(text.to_string()),
             Kind::SearchText => Filter::Contains(text.to_lowercase()),
@@ -131,7 +132,7 @@ impl Filter {
 
     fn matches(&self, value: &Value) -> bool {
         match self {
-            Filter::Ids(ids) => value.as_i64().is_some_and(|id| ids.contains(&id)),
+            Filter::Ids(ranges) => value.as_i64().is_some_and(|id| ranges.iter().any(|range| range.contains(&id))),
             Filter::Integer(wanted) => value.as_i64() == Some(*wanted),
             Filter::Text(wanted) => value.as_str() == Some(wanted.as_str()),
             Filter::Contains(wanted) => {

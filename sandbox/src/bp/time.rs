@@ -85,7 +85,8 @@ fn offset_minutes(zone: &str) -> Option<i64> {
         _ => {
             let sign = if zone.starts_with('-') { -1 } else { 1 };
             let digits: String = zone[1..].chars().filter(|c| *c != ':').collect();
-            if digits.len() != 4 {
+            // Four ASCII digits, checked before slicing: any other text may not split at byte 2.
+            if digits.len() != 4 || !digits.bytes().all(|b| b.is_ascii_digit()) {
                 return None;
             }
             let hours: i64 = number(&digits[..2], 2)?;
