@@ -402,6 +402,9 @@ fn malformed_requests_get_json_errors_not_panics() {
     assert_eq!(status, 400, "a patch body is an array");
     let (status, _) = sim.send_json(Method::PUT, "order-service/order/1/status", &json!({"orderStatusId": "x"}));
     assert_eq!(status, 400);
+    let (status, body) =
+        sim.send_json(Method::PATCH, "order-service/order/1", &json!([{"op": "replace", "path": "/id", "value": 9}]));
+    assert_eq!((status, body["errors"][0]["code"].as_str()), (500, Some("CMNC-044")), "an id is not patched");
     let (status, _) = sim.get_json("order-service/order/abc");
     assert_eq!(status, 400, "not an ID set");
 }

@@ -9,6 +9,12 @@ use super::error::{ApiError, ApiResult};
 
 /// Applies `ops` (a JSON array of `{op, path, value}`) to `target`, all or nothing.
 pub fn apply(target: &mut Value, ops: &Value) -> ApiResult<()> {
+    apply_except(target, ops, &[])
+}
+
+/// [`apply`], refusing ops on the fields in `fixed` and below them (ids, rows changed through
+/// their own resource, creation stamps).
+pub fn apply_except(target: &mut Value, ops: &Value, fixed: &[&str]) -> ApiResult<()> {
     let Some(ops) = ops.as_array() else {
         return Err(ApiError::bad_body("A JSON Patch body is an array of operations"));
     };
@@ -18,6 +24,12 @@ pub fn apply(target: &mut Value, ops: &Value) -> ApiResult<()> {
         let path = op.get("path").and_then(Value::as_str).unwrap_or("");
         let invalid =
             || ApiError::new(500, "CMNC-044", format!("Invalid patch operation ({name}) for given path ({path})"));
+        if fixed
+            .iter()
+            .any(|field| path == *field || path.strip_prefix(field).is_some_and(|rest| rest.starts_with('/')))
+        {
+            return Err(invalid());
+        }
         let (parent_path, key) = path.rsplit_once('/').ok_or_else(invalid)?;
         let key = unescape(key);
         let parent = patched.pointer_mut(parent_path).ok_or_else(invalid)?;
@@ -46,6 +58,16 @@ fn unescape(token: &str) -> String {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn fixed_fields_are_refused() {
+        let mut order = json!({"id": 1, "orderRows": {"5": {"x": 1}}, "idea": "a"});
+        assert!(apply_except(&mut order, &json!([{"op": "replace", "path": "/id", "value": 2}]), &["/id"]).is_err());
+        let rows = json!([{"op": "replace", "path": "/orderRows/5/x", "value": 2}]);
+        assert!(apply_except(&mut order, &rows, &["/orderRows"]).is_err());
+        apply_except(&mut order, &json!([{"op": "replace", "path": "/idea", "value": "b"}]), &["/id"]).unwrap();
+        assert_eq!(order["idea"], "b", "a field that merely starts with a fixed name is not fixed");
+    }
 
     #[test]
     fn replace_add_remove() {

@@ -129,7 +129,7 @@ impl Store {
         self.write(|data, events| {
             let contact = data.contacts.get_mut(&id).ok_or_else(|| ApiError::not_found("No Contact Found"))?;
             let mut patched = contact.clone();
-            patch::apply(&mut patched, ops)?;
+            patch::apply_except(&mut patched, ops, &["/contactId", "/createdOn", "/createdByid"])?;
             for field in ["firstName", "lastName", "salutation"] {
                 match patched.get(field) {
                     Some(Value::String(text)) if text.chars().count() <= NAME_LIMIT => {}

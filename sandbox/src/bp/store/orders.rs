@@ -16,6 +16,10 @@ use crate::generate::{FREE_TEXT_PRODUCT_ID, SALES_NOMINAL_CODE};
 pub const ORDER_TYPES: &[(&str, i64, &str)] =
     &[("SO", 1, "SALES_ORDER"), ("PO", 2, "PURCHASE_ORDER"), ("SC", 3, "SALES_CREDIT"), ("PC", 4, "PURCHASE_CREDIT")];
 
+/// Order fields a patch may not change: the id, the type, the rows (changed through the row
+/// resource), the creation stamps and the version.
+const ORDER_FIXED: &[&str] = &["/id", "/orderTypeCode", "/orderRows", "/createdOn", "/createdById", "/version"];
+
 /// The status a new order of each type starts in.
 fn initial_status(type_code: &str) -> i64 {
     match type_code {
@@ -115,7 +119,7 @@ impl Store {
         self.write(|data, events| {
             let order = data.orders.get_mut(&id).ok_or_else(|| invalid_order(id))?;
             let mut patched = order.clone();
-            patch::apply(&mut patched, ops)?;
+            patch::apply_except(&mut patched, ops, ORDER_FIXED)?;
             for pointer in ["/placedOn", "/delivery/deliveryDate", "/invoices/0/taxDate", "/invoices/0/dueDate"] {
                 if let Some(value) = patched.pointer_mut(pointer) {
                     if let Some(text) = value.as_str() {
