@@ -405,6 +405,14 @@ fn malformed_requests_get_json_errors_not_panics() {
     let (status, body) =
         sim.send_json(Method::PATCH, "order-service/order/1", &json!([{"op": "replace", "path": "/id", "value": 9}]));
     assert_eq!((status, body["errors"][0]["code"].as_str()), (500, Some("CMNC-044")), "an id is not patched");
+    for row in [
+        json!({"productName": "x", "quantity": {"magnitude": 1}, "rowValue": {"taxCode": "Q", "rowNet": {"value": 1e-20}, "rowTax": {"value": 1e12}}}),
+        json!({"productName": "x", "quantity": {"magnitude": "79228162514264337593543950335"}, "rowValue": {"rowNet": {"value": 1}}}),
+        json!({"productName": "x", "quantity": {"magnitude": 1}, "rowValue": {"rowNet": {"value": 1e300}}}),
+    ] {
+        let (status, body) = sim.send_json(Method::POST, "order-service/order/1/row", &row);
+        assert_eq!(status, 400, "{row} -> {body}");
+    }
     let (status, _) = sim.get_json("order-service/order/abc");
     assert_eq!(status, 400, "not an ID set");
 }

@@ -8,8 +8,18 @@ use serde_json::Value;
 
 use super::error::{ApiError, ApiResult};
 
-/// A decimal sent as a JSON number or as text (`5`, `"5.0000"`, `100.0`).
+/// The largest amount, quantity or rate accepted: the product of two stays far from the
+/// decimal type's limit (about 7.9e28), so arithmetic on request values cannot overflow.
+pub const MAX_DECIMAL: Decimal =
+    Decimal::from_parts(1_000_000_000_000u64 as u32, (1_000_000_000_000u64 >> 32) as u32, 0, false, 0);
+
+/// A decimal sent as a JSON number or as text (`5`, `"5.0000"`, `100.0`), at most
+/// [`MAX_DECIMAL`] either way.
 pub fn decimal(value: &Value) -> Option<Decimal> {
+    read_decimal(value).filter(|number| number.abs() <= MAX_DECIMAL)
+}
+
+fn read_decimal(value: &Value) -> Option<Decimal> {
     match value {
         Value::Number(number) => {
             Decimal::from_str(&number.to_string()).or_else(|_| Decimal::from_scientific(&number.to_string())).ok()
@@ -66,6 +76,9 @@ mod tests {
         assert_eq!(decimal(&json!("9.0909")), Decimal::from_str("9.0909").ok());
         assert_eq!(decimal(&json!(100.0)), Decimal::from_str("100.0").ok());
         assert_eq!(decimal(&json!(true)), None);
+        assert_eq!(MAX_DECIMAL, Decimal::from(1_000_000_000_000i64));
+        assert_eq!(decimal(&json!(1e13)), None, "beyond the largest amount");
+        assert_eq!(decimal(&json!("-1000000000000")), Some(-MAX_DECIMAL));
         assert_eq!(fixed(Decimal::from_str("9.09085").unwrap(), 4), "9.0909");
         assert_eq!(fixed(Decimal::from(13), 2), "13.00");
         assert_eq!(fixed(Decimal::from_str("-0.005").unwrap(), 2), "-0.01");

@@ -537,7 +537,12 @@ fn insert_row(data: &mut Data, order_id: i64, body: &Value) -> ApiResult<i64> {
         .map(|(.., rate)| Decimal::from_i128_with_scale(*rate, 4));
     let rate = match (known_rate, tax) {
         (Some(rate), _) => rate,
-        (None, Some(tax)) if !net.is_zero() => tax * Decimal::from(100) / net,
+        // A rate is a percentage: a tax wildly out of proportion to the net is refused, which also
+        // keeps the arithmetic below far from overflowing.
+        (None, Some(tax)) if !net.is_zero() => (tax * Decimal::from(100))
+            .checked_div(net)
+            .filter(|rate| rate.abs() <= crate::bp::values::MAX_DECIMAL)
+            .ok_or_else(|| ApiError::bad_body("rowValue.rowTax.value is out of proportion to the net"))?,
         _ => Decimal::ZERO,
     };
     let tax = tax.unwrap_or_else(|| net * rate / Decimal::from(100));
