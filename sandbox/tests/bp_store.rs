@@ -114,6 +114,9 @@ fn stock_corrections_are_changes_and_not_idempotent() {
     assert!(store.correct_stock(2, &too_many).is_err());
     let fractional = json!({"corrections": [{"quantity": 1.5, "productId": 1001, "reason": "x", "locationId": 2}]});
     assert!(store.correct_stock(2, &fractional).is_err());
+    let huge = json!({"corrections": [{"quantity": i64::MAX, "productId": 1001, "reason": "x", "locationId": 2}]});
+    assert!(store.correct_stock(2, &huge).is_err(), "refused, not overflowed");
+    assert_eq!(store.read(|data| data.stock[&1001][&2]).in_stock, before + 10, "refusals change nothing");
 }
 
 #[test]

@@ -34,6 +34,9 @@ pub use orders::ORDER_TYPES;
 const SEEDED_CONTACTS: i64 = 250;
 /// Products seeded besides those on the seeded orders: ids `FIRST_PRODUCT_ID..+this`.
 const SEEDED_PRODUCTS: i64 = 600;
+/// The most units one stock movement (a correction, a goods-note line) may move, so that stock
+/// levels stay far from overflowing.
+pub const MAX_UNITS: i64 = 1_000_000_000;
 /// The staff contact that seeded records and API changes are made by.
 pub const STAFF_CONTACT_ID: i64 = 4;
 /// When seeded reference records were created: 2020-01-01T00:00:00Z.

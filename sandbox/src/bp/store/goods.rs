@@ -4,7 +4,7 @@ use rust_decimal::Decimal;
 use serde_json::{json, Map, Value};
 
 use super::orders::{refresh_shipping_status, touch};
-use super::{take, Data, Store, STAFF_CONTACT_ID};
+use super::{take, Data, Store, MAX_UNITS, STAFF_CONTACT_ID};
 use crate::bp::error::{ApiError, ApiResult};
 use crate::bp::events::Event;
 use crate::bp::time;
@@ -112,7 +112,7 @@ impl Store {
                     let row_id = int_at(product, "/salesOrderRowId")
                         .ok_or_else(|| ApiError::bad_body("salesOrderRowId is required"))?;
                     let quantity = int_at(product, "/quantity")
-                        .filter(|q| *q > 0)
+                        .filter(|q| (1..=MAX_UNITS).contains(q))
                         .ok_or_else(|| ApiError::bad_body("quantity must be a positive integer"))?;
                     let left = remaining.get_mut(&row_id).ok_or_else(|| {
                         ApiError::invalid("WHSC-012", format!("Row {row_id} is not a product row of order {order_id}"))
@@ -347,7 +347,7 @@ impl Store {
                     return Err(ApiError::invalid("WHSC-022", format!("Product {product_id} does not exist")));
                 }
                 let quantity = int_at(line, "/quantity")
-                    .filter(|q| *q > 0)
+                    .filter(|q| (1..=MAX_UNITS).contains(q))
                     .ok_or_else(|| ApiError::bad_body("quantity must be a positive integer"))?;
                 let value = line.pointer("/productValue/value").and_then(decimal).unwrap_or(Decimal::ZERO);
                 let currency = text_at(line, "/productValue/currency").unwrap_or(self.currency);

@@ -3,7 +3,7 @@
 use rust_decimal::Decimal;
 use serde_json::{json, Map, Value};
 
-use super::{take, Data, Stock, Store, STAFF_CONTACT_ID};
+use super::{take, Data, Stock, Store, MAX_UNITS, STAFF_CONTACT_ID};
 use crate::bp::error::{ApiError, ApiResult};
 use crate::bp::events::Event;
 use crate::bp::time;
@@ -186,11 +186,11 @@ impl Store {
                     Some(Value::Number(number)) => number.as_i64(),
                     _ => None,
                 }
-                .filter(|quantity| *quantity != 0)
+                .filter(|quantity| *quantity != 0 && quantity.abs() <= MAX_UNITS)
                 .ok_or_else(|| {
                     ApiError::invalid(
                         "WHSC-020",
-                        format!("corrections[{index}].quantity must be a non-zero integer change"),
+                        format!("corrections[{index}].quantity must be a non-zero integer change of at most {MAX_UNITS} units"),
                     )
                 })?;
                 let product_id = int_at(correction, "/productId").ok_or_else(|| {
