@@ -413,6 +413,11 @@ fn malformed_requests_get_json_errors_not_panics() {
         let (status, body) = sim.send_json(Method::POST, "order-service/order/1/row", &row);
         assert_eq!(status, 400, "{row} -> {body}");
     }
+    let tiny_rate =
+        json!([{"op": "replace", "path": "/currency/exchangeRate", "value": "0.0000000000000000000000000001"}]);
+    assert_eq!(sim.send_json(Method::PATCH, "order-service/order/5", &tiny_rate).0, 200);
+    let row = json!({"productName": "x", "quantity": {"magnitude": 1}, "rowValue": {"rowNet": {"value": 1e12}}});
+    assert_eq!(sim.send_json(Method::POST, "order-service/order/5/row", &row).0, 200, "no overflow on base values");
     let (status, _) = sim.get_json("order-service/order/abc");
     assert_eq!(status, 400, "not an ID set");
 }

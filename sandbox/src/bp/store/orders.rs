@@ -621,8 +621,9 @@ pub(super) fn recompute_totals(order: &mut Value) {
         .and_then(decimal)
         .filter(|rate| !rate.is_zero())
         .unwrap_or(Decimal::ONE);
-    let base_net = net / rate;
-    let base_tax = tax / rate;
+    // A rate patched to something absurdly small would overflow: such base values stay unconverted.
+    let base_net = net.checked_div(rate).unwrap_or(net);
+    let base_tax = tax.checked_div(rate).unwrap_or(tax);
     order["totalValue"] = json!({
         "net": fixed(net, 2),
         "taxAmount": fixed(tax, 2),
