@@ -275,7 +275,8 @@ fn the_binary_prints_its_address_first_serves_and_stops_on_ctrl_c() {
     let body: Value = response.json().unwrap();
     assert_eq!(body["response"][0]["id"], 120);
 
-    let interrupted = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    // The shell's own `kill`: no procps needed.
+    let interrupted = Command::new("sh").args(["-c", &format!("kill -INT {}", child.id())]).status().unwrap();
     assert!(interrupted.success());
     let status = child.wait().unwrap();
     assert!(status.success(), "a clean exit on Ctrl-C: {status}");
