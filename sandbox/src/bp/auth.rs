@@ -21,6 +21,7 @@ pub const INSTALLATION_INSTANCE_ID: i64 = 13;
 
 /// The 401 bodies, bare strings as the gateway sends them.
 pub const NOT_AUTHENTICATED: &str = "Not authenticated. You must provide a valid authentication token.";
+/// The 401 body of an expired access token.
 pub const TOKEN_EXPIRED: &str = "Authorization token expired";
 
 /// How a request authenticated.
@@ -64,6 +65,7 @@ struct Issued {
 }
 
 impl Auth {
+    /// The app of `config`, with nothing issued yet.
     pub fn new(config: &Config) -> Self {
         Auth {
             app_ref: config.app_ref.clone(),

@@ -12,6 +12,7 @@ pub struct ApiError {
 }
 
 impl ApiError {
+    /// One error with its status.
     pub fn new(status: u16, code: &str, message: impl Into<String>) -> Self {
         ApiError { status, errors: vec![(code.to_string(), message.into())] }
     }

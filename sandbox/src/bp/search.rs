@@ -52,16 +52,19 @@ pub const fn col(name: &'static str, kind: Kind) -> Column {
 }
 
 impl Column {
+    /// The column cannot be sorted by.
     pub const fn unsorted(mut self) -> Self {
         self.sortable = false;
         self
     }
 
+    /// The column cannot be filtered by.
     pub const fn unfiltered(mut self) -> Self {
         self.filterable = false;
         self
     }
 
+    /// The column's values are explained by this `reference` map.
     pub const fn with_reference(mut self, reference: &'static str) -> Self {
         self.reference = Some(reference);
         self

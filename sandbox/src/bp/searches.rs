@@ -9,6 +9,7 @@ use super::search::{col, Column, Kind, Searchable};
 use super::store::{Data, ORDER_TYPES};
 use crate::generate::records::SHIPPING_STATUSES;
 
+/// The columns of `order-search`.
 pub const ORDER_COLUMNS: &[Column] = &[
     col("orderId", Kind::IdSet),
     col("orderTypeId", Kind::IdSet).with_reference("orderTypeNames"),
@@ -105,6 +106,7 @@ pub fn order_rows(data: &Data) -> Searchable {
     Searchable { rows, reference }
 }
 
+/// The columns of `contact-search`.
 pub const CONTACT_COLUMNS: &[Column] = &[
     col("contactId", Kind::IdSet),
     col("primaryEmail", Kind::SearchText),
@@ -174,6 +176,7 @@ pub fn contact_rows(data: &Data) -> Searchable {
     Searchable { rows, reference: json!({}) }
 }
 
+/// The columns of `product-search`.
 pub const PRODUCT_COLUMNS: &[Column] = &[
     col("productId", Kind::IdSet).with_reference("productCategoryMembership"),
     col("productName", Kind::SearchText),
@@ -234,6 +237,7 @@ pub fn product_rows(data: &Data) -> Searchable {
     Searchable { rows, reference: json!({"productCategoryMembership": membership}) }
 }
 
+/// The columns of `customer-payment-search`.
 pub const PAYMENT_COLUMNS: &[Column] = &[
     col("paymentId", Kind::IdSet),
     col("transactionRef", Kind::Text).unsorted(),

@@ -31,6 +31,7 @@ pub struct Allowance {
 }
 
 impl Throttle {
+    /// `limit` requests in any `window`.
     pub fn new(limit: u32, window: Duration) -> Self {
         Throttle { limit, window, recent: Mutex::new(VecDeque::new()) }
     }

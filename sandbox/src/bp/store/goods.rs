@@ -39,6 +39,7 @@ impl GoodsOutEventCode {
         })
     }
 
+    /// The wire code.
     pub fn code(self) -> &'static str {
         use GoodsOutEventCode::*;
         match self {
