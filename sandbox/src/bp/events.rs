@@ -118,7 +118,10 @@ mod tests {
 
     #[test]
     fn full_event_names() {
-        assert_eq!(Event::modified("order", 5).with_specifier("order-status").to_string(), "order.modified.order-status");
+        assert_eq!(
+            Event::modified("order", 5).with_specifier("order-status").to_string(),
+            "order.modified.order-status"
+        );
         assert_eq!(Event::created("sales-order", 1).to_string(), "sales-order.created");
         assert_eq!(Lifecycle::parse("deleted"), None);
         assert_eq!(Lifecycle::parse("destroyed"), Some(Lifecycle::Destroyed));
