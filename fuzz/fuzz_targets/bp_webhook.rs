@@ -19,6 +19,7 @@ fuzz_target!(|data: &[u8]| {
     };
     let Ok(definition) = serde_json::from_slice::<Value>(definition) else { return };
     let simulation = serde_json::from_slice::<Value>(simulation).unwrap_or(Value::Null);
+    sim_fuzz::crash_on_any_panic();
     let runtime = tokio::runtime::Builder::new_current_thread().build().expect("build a runtime");
     runtime.block_on(async {
         let webhooks = Webhooks::new(&Config::default());

@@ -28,7 +28,7 @@ fn fresh_copy() -> Connection {
     let source = seeded().lock().unwrap_or_else(|e| e.into_inner());
     let mut copy = Connection::open_in_memory().expect("open an in-memory database");
     Backup::new(&source, &mut copy)
-        .and_then(|backup| backup.run_to_completion(-1, Duration::ZERO, None))
+        .and_then(|backup| backup.run_to_completion(i32::MAX, Duration::ZERO, None))
         .expect("copy the seeded database");
     copy
 }

@@ -12,7 +12,7 @@
 //! A request whose method or target HTTP cannot carry is skipped, as no client could send it.
 
 use std::future::Future;
-use std::sync::OnceLock;
+use std::sync::{Once, OnceLock};
 
 use axum::body::Body;
 use axum::http::{Method, Request, Uri};
@@ -70,11 +70,25 @@ fn call(part: &[u8]) -> Option<Call> {
     Some(Call { method, uri, body: body.to_vec() })
 }
 
+/// Makes a panic on any thread a crash. The routers run blocking work on Tokio's blocking threads,
+/// where a panic would otherwise become a 500 answer and go unnoticed.
+pub fn crash_on_any_panic() {
+    static HOOK: Once = Once::new();
+    HOOK.call_once(|| {
+        let report = std::panic::take_hook();
+        std::panic::set_hook(Box::new(move |info| {
+            report(info);
+            std::process::abort();
+        }));
+    });
+}
+
 /// Runs `future` to completion on the targets' runtime. Its clock is paused: a simulator's sleeps
 /// (fault knobs' latency, truncation pauses) pass at once instead of stalling the fuzzer.
 pub fn block_on<F: Future>(future: F) -> F::Output {
     static RUNTIME: OnceLock<Runtime> = OnceLock::new();
     let runtime = RUNTIME.get_or_init(|| {
+        crash_on_any_panic();
         tokio::runtime::Builder::new_current_thread()
             .enable_time()
             .start_paused(true)
