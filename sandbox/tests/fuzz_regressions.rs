@@ -77,3 +77,17 @@ fn a_time_zone_of_other_characters_is_refused_not_sliced() {
     let reply = call(&store(), "GET", "order-service/order-search", "createdOn=2022-01-01T10:00+aéb", None);
     assert_eq!((reply.status, error_code(&reply)), (500, "CMNC-018"));
 }
+
+/// A document of elements nested 200,000 deep: it once built a tree whose drop overflowed the stack
+/// and killed the service. eConnect documents are a few levels deep; this one is not well-formed.
+#[test]
+fn a_document_nested_beyond_any_econnect_document_is_refused() {
+    use sandbox::gp::{document, error, xml};
+    let depth = 200_000;
+    let text = format!("<eConnect>{}{}</eConnect>", "<a>".repeat(depth), "</a>".repeat(depth));
+    let refused = document::validate(&text, &mapc::schema::Registry::embedded()).unwrap_err();
+    assert_eq!(refused.number, error::NOT_WELL_FORMED);
+    assert!(refused.description.contains("nested more than 64 deep"), "{}", refused.description);
+    let deepest = format!("{}{}", "<a>".repeat(xml::MAX_DEPTH), "</a>".repeat(xml::MAX_DEPTH));
+    assert!(xml::parse(&deepest).is_ok(), "{} levels are well-formed", xml::MAX_DEPTH);
+}

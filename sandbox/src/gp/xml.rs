@@ -15,6 +15,11 @@ pub struct Element {
     pub children: Vec<Element>,
 }
 
+/// The deepest nesting a document may have. eConnect documents are a few levels deep (document,
+/// transaction, node list, node, element); a limit keeps a hostile document from building a tree so
+/// deep that dropping it overflows the stack.
+pub const MAX_DEPTH: usize = 64;
+
 /// Parses a whole document to its root element, or says why it is not well-formed.
 pub fn parse(text: &str) -> Result<Element, String> {
     let mut reader = quick_xml::Reader::from_str(text);
@@ -27,6 +32,9 @@ pub fn parse(text: &str) -> Result<Element, String> {
             Event::Start(start) => {
                 if root.is_some() && stack.is_empty() {
                     return Err("the document has more than one root element".into());
+                }
+                if stack.len() == MAX_DEPTH {
+                    return Err(format!("elements are nested more than {MAX_DEPTH} deep (at byte {position})"));
                 }
                 stack.push(open(&start)?);
             }
