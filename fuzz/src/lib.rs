@@ -90,6 +90,7 @@ pub fn block_on<F: Future>(future: F) -> F::Output {
     let runtime = RUNTIME.get_or_init(|| {
         crash_on_any_panic();
         tokio::runtime::Builder::new_current_thread()
+            .enable_io()
             .enable_time()
             .start_paused(true)
             .build()
