@@ -18,7 +18,7 @@ done
 shared=${MAP_SHARED:-../shared}
 if [ -d "$shared/fixtures/econnect/samples" ]; then
     for sample in "$shared"/fixtures/econnect/samples/*.xml; do
-        cp "$sample" "$corpus/" && chmod u+w "$corpus/$(basename "$sample")"
+        cp -f "$sample" "$corpus/" && chmod u+w "$corpus/$(basename "$sample")"
     done
 else
     echo "no shared fixtures at $shared: the real eConnect samples are left out"
