@@ -140,6 +140,11 @@ impl<'a> NodeRef<'a> {
         }
     }
 
+    /// Which node of its document this is.
+    pub(crate) fn id(&self) -> u32 {
+        self.at
+    }
+
     pub fn is_object(&self) -> bool {
         matches!(self.node().kind, Kind::Object { .. })
     }

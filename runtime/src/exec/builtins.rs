@@ -103,27 +103,22 @@ impl<'a> Machine<'a> {
     }
 
     fn aggregate(&mut self, function: Builtin, args: &'a [Expr]) -> Eval<'a> {
-        let items: Vec<Value<'a>> = self.iterate_source(&args[0], SourceType::Json)?.into_iter().map(|(_, v)| v).collect();
+        if let (Builtin::Sum, Expr::Comprehension { item, key, source, element, filter, value }) = (function, &args[0]) {
+            let mut total = Total::default();
+            self.each_of(*item, *key, source, *element, filter.as_deref(), value, |v| {
+                total.add(&v);
+                Ok(())
+            })?;
+            return total.value();
+        }
+        let items: Vec<Value<'a>> = self.iterate_source(&args[0], SourceType::Json)?.iter().map(|(_, v)| v.clone()).collect();
         Ok(match function {
             Builtin::Count => Value::Int(items.len() as i64),
             Builtin::First => items.into_iter().next().unwrap_or(Value::Absent),
             Builtin::Sum => {
-                if items.iter().all(|v| matches!(v, Value::Int(_))) {
-                    let mut total: i64 = 0;
-                    for item in &items {
-                        if let Value::Int(n) = item {
-                            total = total.checked_add(*n).ok_or_else(|| hard("sum overflows".into()))?;
-                        }
-                    }
-                    Value::Int(total)
-                } else {
-                    let mut total = Decimal::ZERO;
-                    for item in &items {
-                        let d = as_decimal(item).ok_or_else(|| hard("sum() over values that are not numbers".into()))?;
-                        total = total.checked_add(d).ok_or_else(|| hard("sum overflows".into()))?;
-                    }
-                    Value::Dec(total)
-                }
+                let mut total = Total::default();
+                items.iter().for_each(|item| total.add(item));
+                return total.value();
             }
             Builtin::Min | Builtin::Max => {
                 let mut best: Option<Value<'a>> = None;
@@ -150,5 +145,77 @@ impl<'a> Machine<'a> {
             }
             _ => unreachable!("not an aggregation"),
         })
+    }
+}
+
+/// A running `sum()`: whole numbers add up as integers while every value is one, and as decimals
+/// in any case, so the values need not be kept. The first value that is not a number, or the first
+/// overflow of the decimal total, is the sum's failure; an integer total that overflows fails only
+/// if every value is an integer.
+struct Total {
+    int: Option<i64>,
+    all_ints: bool,
+    dec: Result<Decimal, &'static str>,
+}
+
+impl Default for Total {
+    fn default() -> Self {
+        Total { int: Some(0), all_ints: true, dec: Ok(Decimal::ZERO) }
+    }
+}
+
+impl Total {
+    fn add(&mut self, item: &Value) {
+        match item {
+            Value::Int(n) => self.int = self.int.and_then(|total| total.checked_add(*n)),
+            _ => self.all_ints = false,
+        }
+        if let Ok(total) = self.dec {
+            self.dec = match as_decimal(item) {
+                Some(d) => total.checked_add(d).ok_or("sum overflows"),
+                None => Err("sum() over values that are not numbers"),
+            };
+        }
+    }
+
+    fn value<'a>(self) -> Eval<'a> {
+        match (self.all_ints, self.int, self.dec) {
+            (true, Some(total), _) => Ok(Value::Int(total)),
+            (true, None, _) => Err(hard("sum overflows".into())),
+            (false, _, Ok(total)) => Ok(Value::Dec(total)),
+            (false, _, Err(message)) => Err(hard(message.into())),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn sum(items: &[Value]) -> Result<String, String> {
+        let mut total = Total::default();
+        items.iter().for_each(|item| total.add(item));
+        match total.value() {
+            Ok(Value::Int(n)) => Ok(format!("int {n}")),
+            Ok(Value::Dec(d)) => Ok(format!("dec {d}")),
+            Ok(other) => Ok(format!("{other:?}")),
+            Err(fault) => Err(fault.into_failure(None).message),
+        }
+    }
+
+    #[test]
+    fn running_sums_keep_integers_and_fail_as_a_list_would() {
+        let dec = |s: &str| Value::Dec(s.parse().unwrap());
+        assert_eq!(sum(&[]), Ok("int 0".into()));
+        assert_eq!(sum(&[Value::Int(2), Value::Int(3)]), Ok("int 5".into()));
+        assert_eq!(sum(&[Value::Int(2), dec("0.50"), Value::Int(1)]), Ok("dec 3.50".into()));
+        assert_eq!(sum(&[Value::Int(i64::MAX), Value::Int(1)]), Err("sum overflows".into()));
+        // Integers that overflow i64 still add up once a decimal joins them.
+        assert_eq!(sum(&[Value::Int(i64::MAX), Value::Int(1), dec("0.5")]), Ok("dec 9223372036854775808.5".into()));
+        let not_numbers = Err("sum() over values that are not numbers".to_string());
+        assert_eq!(sum(&[Value::Int(1), Value::Absent, Value::Int(2)]), not_numbers);
+        assert_eq!(sum(&[dec("1"), Value::Str("2".into())]), not_numbers);
+        let max = Value::Dec(Decimal::MAX);
+        assert_eq!(sum(&[max.clone(), max, Value::Str("x".into())]), Err("sum overflows".into()), "the first failure in order");
     }
 }

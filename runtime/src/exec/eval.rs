@@ -2,6 +2,7 @@
 
 use std::borrow::Cow;
 use std::cmp::Ordering;
+use std::rc::Rc;
 use std::sync::Arc;
 
 use rust_decimal::Decimal;
@@ -13,17 +14,31 @@ use crate::value::{parse_decimal, Date, DateTime, Value};
 
 pub(crate) type Eval<'a> = Result<Value<'a>, Fault>;
 
+/// A collection's entries in iteration order, with their keys where it is keyed.
+pub(crate) type Entries<'a> = Rc<Vec<(Option<&'a str>, Value<'a>)>>;
+
+/// Which input collection, read as which element type, an [`Entries`] list holds.
+#[derive(PartialEq, Eq, Clone, Copy)]
+struct EntriesOf {
+    node: u32,
+    element: SourceType,
+    keyed_by_id: bool,
+}
+
 pub(crate) struct Machine<'a> {
     pub(crate) env: &'a Env<'a>,
     input: NodeRef<'a>,
     /// Locals; a `let` whose value failed softly holds the failure, raised again where it is read
     /// (so `let x = to_decimal(s)` followed by `x ?? 0` behaves as `to_decimal(s) ?? 0`).
     frame: Vec<Result<Value<'a>, String>>,
+    /// The input collections iterated so far in this record: a mapping that loops over the rows and
+    /// sums over them three times reads and sorts them once.
+    iterated: Vec<(EntriesOf, Entries<'a>)>,
 }
 
 impl<'a> Machine<'a> {
     pub(crate) fn new(env: &'a Env<'a>, input: NodeRef<'a>) -> Self {
-        Machine { env, input, frame: vec![Ok(Value::Absent); env.program.locals as usize] }
+        Machine { env, input, frame: vec![Ok(Value::Absent); env.program.locals as usize], iterated: Vec::new() }
     }
 
     pub(crate) fn set_local(&mut self, slot: u32, value: Value<'a>) {
@@ -173,9 +188,28 @@ impl<'a> Machine<'a> {
         value: &'a Expr,
     ) -> Eval<'a> {
         let mut out = Vec::new();
-        for (entry_key, entry) in self.iterate_source(source, element)? {
-            let element = entry;
-            self.set_local(item, element);
+        self.each_of(item, key, source, element, filter, value, |v| {
+            out.push(v);
+            Ok(())
+        })?;
+        Ok(Value::List(Arc::new(out)))
+    }
+
+    /// Gives `each` the value of a comprehension's every element in order, without building a list.
+    #[allow(clippy::too_many_arguments)]
+    pub(crate) fn each_of(
+        &mut self,
+        item: u32,
+        key: Option<u32>,
+        source: &'a Expr,
+        element: SourceType,
+        filter: Option<&'a Expr>,
+        value: &'a Expr,
+        mut each: impl FnMut(Value<'a>) -> Result<(), Fault>,
+    ) -> Result<(), Fault> {
+        let entries = self.iterate_source(source, element)?;
+        for (entry_key, entry) in entries.iter() {
+            self.set_local(item, entry.clone());
             if let Some(k) = key {
                 self.set_local(k, entry_key.map(|k| Value::Str(k.into())).unwrap_or(Value::Absent));
             }
@@ -184,9 +218,9 @@ impl<'a> Machine<'a> {
                     continue;
                 }
             }
-            out.push(self.eval(value)?);
+            each(self.eval(value)?)?;
         }
-        Ok(Value::List(Arc::new(out)))
+        Ok(())
     }
 
     /// The value of the first arm whose pattern equals `value`, else the default, else `None`.
@@ -239,30 +273,51 @@ impl<'a> Machine<'a> {
     }
 
     /// The entries of a collection in iteration order: id-keyed objects by ascending numeric id,
-    /// name-keyed maps and lists as given; an absent collection has none.
-    pub(crate) fn iterate_source(&mut self, source: &'a Expr, element: SourceType) -> Result<Vec<(Option<&'a str>, Value<'a>)>, Fault> {
+    /// name-keyed maps and lists as given; an absent collection has none. An input collection is read
+    /// once per record however often it is iterated.
+    pub(crate) fn iterate_source(&mut self, source: &'a Expr, element: SourceType) -> Result<Entries<'a>, Fault> {
         let keyed_by_id = matches!(source, Expr::Field { ty: SourceType::Keyed, .. } | Expr::Index { ty: SourceType::Keyed, .. });
-        match self.eval(source)? {
-            Value::Absent => Ok(Vec::new()),
-            Value::List(items) => Ok(items.iter().map(|v| (None, v.clone())).collect()),
-            Value::Json(items) if items.is_array() => items.members().map(|j| Ok((None, read(Some(j), element, Presence::Required, "entry")?))).collect(),
-            Value::Json(map) if map.is_object() => {
-                let mut entries: Vec<(&'a str, NodeRef<'a>)> = map.members().map(|m| (m.key(), m)).collect();
-                if keyed_by_id {
-                    // Ids of different lengths sort as numbers: "9" before "10".
-                    if let Some((bad, _)) = entries.iter().find(|(k, _)| k.is_empty() || !k.bytes().all(|b| b.is_ascii_digit())) {
-                        return Err(hard(format!("key {bad:?} is not an id")));
-                    }
-                    entries.sort_by(|(a, _), (b, _)| {
-                        let (a, b) = (a.trim_start_matches('0'), b.trim_start_matches('0'));
-                        a.len().cmp(&b.len()).then_with(|| a.cmp(b))
-                    });
-                }
-                entries.into_iter().map(|(k, j)| Ok((Some(k), read(Some(j), element, Presence::Required, k)?))).collect()
-            }
-            _ => Err(hard("iterating over something that is not a collection".into())),
+        let json = match self.eval(source)? {
+            Value::Absent => return Ok(Rc::default()),
+            Value::List(items) => return Ok(Rc::new(items.iter().map(|v| (None, v.clone())).collect())),
+            Value::Json(json) => json,
+            _ => return Err(not_a_collection()),
+        };
+        let of = EntriesOf { node: json.id(), element, keyed_by_id };
+        if let Some((_, entries)) = self.iterated.iter().find(|(o, _)| *o == of) {
+            return Ok(entries.clone());
         }
+        let entries = Rc::new(read_entries(json, element, keyed_by_id)?);
+        self.iterated.push((of, entries.clone()));
+        Ok(entries)
     }
+}
+
+/// The entries of an input array or object, each read as `element`; see [`Machine::iterate_source`].
+fn read_entries(json: NodeRef<'_>, element: SourceType, keyed_by_id: bool) -> Result<Vec<(Option<&str>, Value<'_>)>, Fault> {
+    if json.is_array() {
+        return json.members().map(|j| Ok((None, read(Some(j), element, Presence::Required, "entry")?))).collect();
+    }
+    if !json.is_object() {
+        return Err(not_a_collection());
+    }
+    let mut entries: Vec<(&str, NodeRef)> = json.members().map(|m| (m.key(), m)).collect();
+    if keyed_by_id {
+        // Ids of different lengths sort as numbers: "9" before "10".
+        if let Some((bad, _)) = entries.iter().find(|(k, _)| k.is_empty() || !k.bytes().all(|b| b.is_ascii_digit())) {
+            return Err(hard(format!("key {bad:?} is not an id")));
+        }
+        entries.sort_by(|(a, _), (b, _)| {
+            let (a, b) = (a.trim_start_matches('0'), b.trim_start_matches('0'));
+            a.len().cmp(&b.len()).then_with(|| a.cmp(b))
+        });
+    }
+    entries.into_iter().map(|(k, j)| Ok((Some(k), read(Some(j), element, Presence::Required, k)?))).collect()
+}
+
+#[cold]
+fn not_a_collection() -> Fault {
+    hard("iterating over something that is not a collection".into())
 }
 
 #[cold]

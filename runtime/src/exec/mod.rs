@@ -209,8 +209,8 @@ impl<'a> eval::Machine<'a> {
                         unreachable!("validated at load")
                     };
                     let entries = self.iterate_source(source, *element).map_err(|f| f.into_failure(None))?;
-                    for (entry_key, element) in entries {
-                        self.set_local(*item, element);
+                    for (entry_key, element) in entries.iter() {
+                        self.set_local(*item, element.clone());
                         if let Some(k) = key {
                             self.set_local(*k, entry_key.map(|k| Value::Str(k.into())).unwrap_or(Value::Absent));
                         }
