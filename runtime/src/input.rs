@@ -60,7 +60,7 @@ impl<R: BufRead> Iterator for Records<R> {
                 return None;
             }
             let mut bytes = Vec::new();
-            match self.reader.read_until(b'\n', &mut bytes) {
+            match crate::lines::read_line(&mut self.reader, &mut bytes) {
                 Ok(0) => return None,
                 Ok(_) => self.line += 1,
                 Err(e) => {
@@ -128,7 +128,7 @@ pub fn stream<R: BufRead, E>(mut reader: R, projection: Option<&Projection>, mut
     let mut number = 0;
     loop {
         bytes.clear();
-        match reader.read_until(b'\n', &mut bytes) {
+        match crate::lines::read_line(&mut reader, &mut bytes) {
             Ok(0) => return Ok(()),
             Ok(_) => number += 1,
             Err(e) => return each(Err(read_error(number + 1, e))),

@@ -10,6 +10,7 @@ pub mod env;
 pub mod exec;
 pub mod input;
 pub mod ir;
+pub mod lines;
 pub mod project;
 pub mod scan;
 pub mod value;

@@ -70,7 +70,7 @@ pub fn map_lines<R: BufRead, W: Write, E: Write>(
                 batch.ends.clear();
                 batch.first = number + 1;
                 while batch.ends.len() < BATCH_LINES && batch.bytes.len() < BATCH_BYTES {
-                    match reader.read_until(b'\n', &mut batch.bytes) {
+                    match maprun::lines::read_line(reader, &mut batch.bytes) {
                         Ok(0) => {
                             end = Some(None);
                             break;
