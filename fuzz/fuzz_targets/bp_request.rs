@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 use libfuzzer_sys::fuzz_target;
 use sandbox::bp::faults::FaultSettings;
 use sandbox::bp::{App, Config, Events};
-use sim_fuzz::{block_on, calls, read_body};
+use fuzz_support::{block_on, calls, read_body};
 use tower::ServiceExt;
 
 /// Inputs one account serves before a fresh one replaces it. Seeding an account costs far more than

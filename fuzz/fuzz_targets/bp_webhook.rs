@@ -13,13 +13,13 @@ use sandbox::bp::Config;
 use serde_json::Value;
 
 fuzz_target!(|data: &[u8]| {
-    let (definition, simulation) = match data.iter().position(|byte| *byte == sim_fuzz::SEPARATOR) {
+    let (definition, simulation) = match data.iter().position(|byte| *byte == fuzz_support::SEPARATOR) {
         Some(at) => (&data[..at], &data[at + 1..]),
         None => (data, &[][..]),
     };
     let Ok(definition) = serde_json::from_slice::<Value>(definition) else { return };
     let simulation = serde_json::from_slice::<Value>(simulation).unwrap_or(Value::Null);
-    sim_fuzz::crash_on_any_panic();
+    fuzz_support::crash_on_any_panic();
     let runtime = tokio::runtime::Builder::new_current_thread().build().expect("build a runtime");
     runtime.block_on(async {
         let webhooks = Webhooks::new(&Config::default());

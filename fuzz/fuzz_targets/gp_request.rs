@@ -10,7 +10,7 @@ use axum::serve::Listener;
 use libfuzzer_sys::fuzz_target;
 use sandbox::gp::server::{router, Client, CuttableListener};
 use sandbox::gp::{Config, Service};
-use sim_fuzz::{block_on, calls, read_body};
+use fuzz_support::{block_on, calls, read_body};
 use tower::ServiceExt;
 
 /// One service for all inputs: opening one seeds its database. Only next numbers and the fault knobs

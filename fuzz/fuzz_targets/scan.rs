@@ -3,28 +3,12 @@
 //! reader built on serde_json, and never panic.
 #![no_main]
 
-use std::path::Path;
-use std::sync::OnceLock;
-
 use libfuzzer_sys::fuzz_target;
 use maprun::input::InputError;
-use maprun::ir::Program;
 use serde_json::Value as Json;
 
-fn program() -> &'static Program {
-    static PROGRAM: OnceLock<Program> = OnceLock::new();
-    PROGRAM.get_or_init(|| {
-        let registry = mapc::schema::Registry::embedded();
-        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../mappings/sales_order.map");
-        match mapc::driver::build_file(&path, &registry).1 {
-            Some(Ok(program)) => program,
-            _ => panic!("sales_order.map must build"),
-        }
-    })
-}
-
 fuzz_target!(|data: &[u8]| {
-    let program = program();
+    let program = fuzz_support::sales_order_program();
     let projection = program.projection.as_ref();
     let env = maprun::env::build(program, &[], &[]).expect("the defaults load");
 

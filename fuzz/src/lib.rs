@@ -1,5 +1,5 @@
-//! What the HTTP fuzz targets share: a fuzz input read as a short sequence of requests, and a runtime
-//! that answers them in-process.
+//! What the fuzz targets share: the compiled standard sales-order mapping, a fuzz input read as a short
+//! sequence of requests, and a runtime that answers them in-process.
 //!
 //! An input holds up to [`MAX_REQUESTS`] requests separated by the byte 0x1E (record separator). Each
 //! request is a first line `METHOD TARGET` and, after its newline, the body:
@@ -17,6 +17,19 @@ use std::sync::{Once, OnceLock};
 use axum::body::Body;
 use axum::http::{Method, Request, Uri};
 use tokio::runtime::Runtime;
+
+/// `mappings/sales_order.map`, compiled once per process.
+pub fn sales_order_program() -> &'static maprun::ir::Program {
+    static PROGRAM: OnceLock<maprun::ir::Program> = OnceLock::new();
+    PROGRAM.get_or_init(|| {
+        let registry = mapc::schema::Registry::embedded();
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../mappings/sales_order.map");
+        match mapc::driver::build_file(&path, &registry).1 {
+            Some(Ok(program)) => program,
+            _ => panic!("sales_order.map must build"),
+        }
+    })
+}
 
 /// Requests one input may make, so that a sequence (create, then change) can reach deeper state.
 pub const MAX_REQUESTS: usize = 4;
