@@ -13,10 +13,12 @@ fuzz_target!(|data: &[u8]| {
     let env = maprun::env::build(program, &[], &[]).expect("the defaults load");
 
     let mut scanned: Vec<Result<Json, InputError>> = Vec::new();
+    let mut arena = bumpalo::Bump::new();
     let streamed = maprun::input::stream(data, projection, |record| {
         scanned.push(record.map(|doc| {
             // The mapping runs on what the scanner read, as `maprun apply` runs it.
-            let _ = env.run_doc(doc);
+            arena.reset();
+            let _ = env.run_doc(doc, &arena);
             doc.root().to_json()
         }));
         Ok::<(), ()>(())

@@ -135,10 +135,10 @@ fn apply(program_path: &Path, input: &str, params: &[String], lookups: &[String]
     sink.start()?;
     let mapper = Mapper::new(&program, env, options, out_dir.is_some());
     let projection = program.projection.as_ref();
-    let mut rendered = String::new();
+    let (mut rendered, mut arena) = (String::new(), bumpalo::Bump::new());
     let mut put = |record: Result<&Doc, InputError>| {
         rendered.clear();
-        let mapped = mapper.map(record, &mut rendered);
+        let mapped = mapper.map(record, &mut rendered, &mut arena);
         sink.put(mapped, &rendered)
     };
     let workers = std::thread::available_parallelism().map_or(1, |n| n.get()).min(MAX_WORKERS);

@@ -4,6 +4,7 @@ use std::io::{self, Write};
 use std::ops::Range;
 use std::path::Path;
 
+use bumpalo::Bump;
 use maprun::doc::Doc;
 use maprun::exec::{Class, Env, Failure, Outcome};
 use maprun::input::InputError;
@@ -50,10 +51,12 @@ impl<'p> Mapper<'p> {
         Mapper { program, env, xml: XmlWriter::new(program, options), whole_documents }
     }
 
-    /// Maps one record, appending its document to `rendered`.
-    pub fn map(&self, record: Result<&Doc, InputError>, rendered: &mut String) -> Mapped {
+    /// Maps one record, appending its document to `rendered`; `arena` holds the text the record
+    /// computes until then.
+    pub fn map(&self, record: Result<&Doc, InputError>, rendered: &mut String, arena: &mut Bump) -> Mapped {
+        arena.reset();
         let outcome = match record {
-            Ok(doc) => self.env.run_doc(doc),
+            Ok(doc) => self.env.run_doc(doc, arena),
             Err(e) => return Mapped::input_failure(e),
         };
         match outcome {

@@ -8,6 +8,7 @@ use std::io::{self, BufRead, Write};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
 use maprun::input::{read_error, LineReader};
+use bumpalo::Bump;
 use maprun::ir::Projection;
 
 use crate::mapped::{Mapped, Mapper, Sink};
@@ -115,6 +116,7 @@ pub fn map_lines<R: BufRead, W: Write, E: Write>(
 /// A worker: maps each batch it is given and hands it back.
 fn work(batches: Receiver<Batch>, results: SyncSender<Batch>, projection: Option<&Projection>, mapper: &Mapper) {
     let mut reader = LineReader::new(projection);
+    let mut arena = Bump::new();
     for mut batch in batches {
         let Batch { bytes, ends, first, mapped, rendered } = &mut batch;
         mapped.clear();
@@ -122,7 +124,7 @@ fn work(batches: Receiver<Batch>, results: SyncSender<Batch>, projection: Option
         for (i, line) in lines(bytes, ends).enumerate() {
             // Only the first line of the input is ever read on from (and it is not in a batch).
             let _ = reader.line(line, *first + i, &mut io::empty(), &mut |record| {
-                mapped.push(mapper.map(record, rendered));
+                mapped.push(mapper.map(record, rendered, &mut arena));
                 Ok::<(), Infallible>(())
             });
         }
@@ -154,10 +156,10 @@ mod tests {
         let mapper = Mapper::new(program, maprun::env::build(program, &[], &[]).unwrap(), XmlOptions::default(), false);
         let sink = || Sink { out: Vec::new(), errors: Vec::new(), out_dir: None, program, summary: Summary::default() };
         let mut one = sink();
-        let mut rendered = String::new();
+        let (mut rendered, mut arena) = (String::new(), Bump::new());
         maprun::input::stream(input, program.projection.as_ref(), |record| {
             rendered.clear();
-            let mapped = mapper.map(record, &mut rendered);
+            let mapped = mapper.map(record, &mut rendered, &mut arena);
             one.put(mapped, &rendered)
         })
         .unwrap();

@@ -69,10 +69,45 @@ impl Value<'_> {
 
 /// A decimal from its text: `12.5000`, `-3`, `1E+2`. Never through a binary float.
 pub fn parse_decimal(text: &str) -> Option<Decimal> {
+    plain_decimal(text).or_else(|| general_decimal(text))
+}
+
+/// The common case in one pass: an optional `-`, at most 18 digits with at least one before and one
+/// after a point, and not `-0` (whose sign only the general parser keeps). The value is its digits as
+/// an integer and their places, exactly.
+fn plain_decimal(text: &str) -> Option<Decimal> {
+    let bytes = text.as_bytes();
+    let (negative, digits) = match bytes.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, bytes),
+    };
+    if digits.is_empty() || digits.len() > 19 || !digits[0].is_ascii_digit() {
+        return None;
+    }
+    let (mut mantissa, mut point) = (0u64, None);
+    for (i, &b) in digits.iter().enumerate() {
+        match b {
+            b'0'..=b'9' => mantissa = mantissa * 10 + (b - b'0') as u64,
+            b'.' if point.is_none() => point = Some(i),
+            _ => return None,
+        }
+    }
+    let places = match point {
+        Some(at) if at + 1 == digits.len() => return None,
+        Some(at) => digits.len() - at - 1,
+        None if digits.len() > 18 => return None,
+        None => 0,
+    };
+    if mantissa == 0 && negative {
+        return None;
+    }
+    Some(Decimal::from_parts(mantissa as u32, (mantissa >> 32) as u32, 0, negative, places as u32))
+}
+
+fn general_decimal(text: &str) -> Option<Decimal> {
     if text.bytes().any(|b| b == b'e' || b == b'E') {
         return Decimal::from_scientific(text).ok();
     }
-    let negative = text.starts_with('-');
     let digits = text.strip_prefix('-').unwrap_or(text);
     let (int, frac) = match digits.split_once('.') {
         Some((int, frac)) if !frac.is_empty() => (int, frac),
@@ -82,15 +117,6 @@ pub fn parse_decimal(text: &str) -> Option<Decimal> {
     let plain = !int.is_empty() && int.bytes().all(|b| b.is_ascii_digit()) && frac.bytes().all(|b| b.is_ascii_digit());
     if !plain {
         return None;
-    }
-    // Up to 18 digits the value is its digits as an integer and their places, exactly (`-0` keeps
-    // its sign only through the general parser).
-    if int.len() + frac.len() <= 18 {
-        let mantissa = int.bytes().chain(frac.bytes()).fold(0i64, |m, b| m * 10 + (b - b'0') as i64);
-        if mantissa != 0 || !negative {
-            let signed = if negative { -mantissa } else { mantissa };
-            return Decimal::try_from_i128_with_scale(signed as i128, frac.len() as u32).ok();
-        }
     }
     Decimal::from_str_exact(text).ok()
 }
@@ -108,13 +134,8 @@ pub fn write_decimal(d: &Decimal, out: &mut String) {
         out.push('0');
         return;
     }
-    let d = d.normalize();
-    let scale = d.scale() as usize;
-    if d.is_sign_negative() {
-        out.push('-');
-    }
     // The digits of the mantissa, last first (at most 29 of them).
-    let mut digits = [0u8; 40];
+    let mut digits = [0u8; 29];
     let mut count = 0;
     let mut rest = d.mantissa().unsigned_abs();
     while rest > u64::MAX as u128 {
@@ -128,18 +149,34 @@ pub fn write_decimal(d: &Decimal, out: &mut String) {
         rest /= 10;
         count += 1;
     }
-    let digit = |i: usize| digits[i] as char;
-    if count <= scale {
-        out.push_str("0.");
-        (count..scale).for_each(|_| out.push('0'));
-        (0..count).rev().for_each(|i| out.push(digit(i)));
+    // Trailing zeros of the fraction are not written (what `normalize` would remove).
+    let mut scale = d.scale() as usize;
+    let zeros = digits[..scale.min(count)].iter().take_while(|&&b| b == b'0').count();
+    scale -= zeros;
+    let digits = &digits[zeros..count];
+    // The text, in order: sign, integer digits (or `0`), point, leading zeros of the fraction, digits.
+    let mut text = [0u8; 64];
+    let mut len = 0;
+    let mut put = |b: u8| {
+        text[len] = b;
+        len += 1;
+    };
+    if d.is_sign_negative() {
+        put(b'-');
+    }
+    if digits.len() <= scale {
+        put(b'0');
+        put(b'.');
+        (digits.len()..scale).for_each(|_| put(b'0'));
+        digits.iter().rev().for_each(|&b| put(b));
     } else {
-        (scale..count).rev().for_each(|i| out.push(digit(i)));
+        digits[scale..].iter().rev().for_each(|&b| put(b));
         if scale > 0 {
-            out.push('.');
-            (0..scale).rev().for_each(|i| out.push(digit(i)));
+            put(b'.');
+            digits[..scale].iter().rev().for_each(|&b| put(b));
         }
     }
+    out.push_str(std::str::from_utf8(&text[..len]).unwrap_or_default());
 }
 
 /// Decimal places of a value as written after normalising (`1.50` has 1).
@@ -218,14 +255,17 @@ impl DateTime {
             (&time[..at], if &time[at..at + 1] == "-" { -minutes } else { minutes })
         };
         let (hms, fraction) = clock.split_once('.').unwrap_or((clock, ""));
-        let parts: Vec<&str> = hms.split(':').collect();
-        let [h, m, s] = parts[..] else { return None };
+        let mut parts = hms.split(':');
+        let (Some(h), Some(m), Some(s), None) = (parts.next(), parts.next(), parts.next(), parts.next()) else {
+            return None;
+        };
         let two = |x: &str| (x.len() == 2 && x.bytes().all(|c| c.is_ascii_digit())).then(|| x.parse::<u32>().ok()).flatten();
         let (h, m, s) = (two(h)?, two(m)?, two(s)?);
         if h > 23 || m > 59 || s > 59 || !fraction.bytes().all(|c| c.is_ascii_digit()) || (clock.contains('.') && fraction.is_empty()) {
             return None;
         }
-        let millis = format!("{fraction:0<3}")[..3].parse().ok()?;
+        // The first three digits of the fraction, as milliseconds.
+        let millis = fraction.bytes().chain(std::iter::repeat(b'0')).take(3).fold(0, |ms, c| ms * 10 + (c - b'0') as u32);
         Some(DateTime { date, seconds: h * 3600 + m * 60 + s, millis, offset })
     }
 

@@ -28,7 +28,7 @@ fn order(extra: Value) -> Value {
     order
 }
 
-fn run(program: &Program, input: &Value) -> Outcome {
+fn run(program: &Program, input: &Value) -> Outcome<'static> {
     Env::new(program, program.params.iter().map(|p| maprun::exec::const_value(p.default.as_ref().unwrap())).collect(), vec![None; program.lookups.len()])
         .run(input)
 }
@@ -56,7 +56,7 @@ fn fields(program: &Program, node: &OutNode) -> Vec<(String, String)> {
 
 fn scalar(s: &Scalar) -> String {
     match s {
-        Scalar::Str(s) => s.clone(),
+        Scalar::Str(s) => s.to_string(),
         Scalar::Int(n) => n.to_string(),
         Scalar::Dec(d) => maprun::value::format_decimal(d),
         Scalar::Date(d) => d.to_string(),

@@ -60,6 +60,10 @@ impl<'a> Machine<'a> {
             Builtin::Truncate => {
                 let n = count(1);
                 let s = text(0);
+                // No more characters than bytes: a short text is kept without counting.
+                if s.len() <= n {
+                    return Ok(values[0].clone());
+                }
                 match s.char_indices().nth(n) {
                     Some((cut, _)) => Value::Str(Cow::Owned(s[..cut].to_string())),
                     None => values[0].clone(),

@@ -5,6 +5,7 @@ use std::cmp::Ordering;
 use std::rc::Rc;
 use std::sync::Arc;
 
+use bumpalo::Bump;
 use rust_decimal::Decimal;
 
 use super::{validation, Class, Env, Failure, Fault};
@@ -28,6 +29,9 @@ struct EntriesOf {
 pub(crate) struct Machine<'a> {
     pub(crate) env: &'a Env<'a>,
     input: NodeRef<'a>,
+    /// Where text a `let` computes is kept for the record: reading the local borrows it, however
+    /// often it is read.
+    arena: &'a Bump,
     /// Locals; a `let` whose value failed softly holds the failure, raised again where it is read
     /// (so `let x = to_decimal(s)` followed by `x ?? 0` behaves as `to_decimal(s) ?? 0`).
     frame: Vec<Result<Value<'a>, String>>,
@@ -37,11 +41,15 @@ pub(crate) struct Machine<'a> {
 }
 
 impl<'a> Machine<'a> {
-    pub(crate) fn new(env: &'a Env<'a>, input: NodeRef<'a>) -> Self {
-        Machine { env, input, frame: vec![Ok(Value::Absent); env.program.locals as usize], iterated: Vec::new() }
+    pub(crate) fn new(env: &'a Env<'a>, input: NodeRef<'a>, arena: &'a Bump) -> Self {
+        Machine { env, input, arena, frame: vec![Ok(Value::Absent); env.program.locals as usize], iterated: Vec::new() }
     }
 
     pub(crate) fn set_local(&mut self, slot: u32, value: Value<'a>) {
+        let value = match value {
+            Value::Str(Cow::Owned(text)) => Value::Str(Cow::Borrowed(self.arena.alloc_str(&text))),
+            other => other,
+        };
         self.frame[slot as usize] = Ok(value);
     }
 
@@ -136,6 +144,7 @@ impl<'a> Machine<'a> {
         }
         let Some(text) = key.to_text() else { return Ok(Value::Absent) };
         match table.and_then(|table| table.get(&text)) {
+            Some(Value::Str(s)) => Ok(Value::Str(Cow::Borrowed(s))),
             Some(value) => Ok(value.clone()),
             None if decl.optional => Ok(Value::Absent),
             None => Err(Fault::Hard(Box::new(Failure {

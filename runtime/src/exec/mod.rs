@@ -8,9 +8,11 @@
 mod builtins;
 mod eval;
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use bumpalo::Bump;
 use rust_decimal::Decimal;
 use serde_json::Value as Json;
 
@@ -47,10 +49,11 @@ pub struct Failure {
     pub message: String,
 }
 
-/// A value written to a target field, owned by the output document.
+/// A value written to a target field. Its text is borrowed from the input or from the record's arena
+/// where it can be: the output of one record costs no copies of the text it passes on.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Scalar {
-    Str(String),
+pub enum Scalar<'a> {
+    Str(Cow<'a, str>),
     Int(i64),
     Dec(Decimal),
     Bool(bool),
@@ -62,22 +65,22 @@ pub enum Scalar {
 
 /// One node of the output: its fields in layout order, `Empty` where nothing was written.
 #[derive(Debug, Clone, PartialEq)]
-pub struct OutNode {
+pub struct OutNode<'a> {
     pub node: u32,
-    pub fields: Vec<Out>,
+    pub fields: Vec<Out<'a>>,
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub enum Out {
+pub enum Out<'a> {
     Empty,
-    Scalar(Scalar),
-    Node(OutNode),
-    List(Vec<OutNode>),
+    Scalar(Scalar<'a>),
+    Node(OutNode<'a>),
+    List(Vec<OutNode<'a>>),
 }
 
 #[derive(Debug)]
-pub enum Outcome {
-    Written { key: String, document: OutNode },
+pub enum Outcome<'a> {
+    Written { key: String, document: OutNode<'a> },
     Skipped { key: String },
     Failed { key: Option<String>, failure: Failure },
 }
@@ -96,14 +99,16 @@ impl<'p> Env<'p> {
         Env { program, params, lookups }
     }
 
-    /// Runs the program on one record.
-    pub fn run(&self, input: &Json) -> Outcome {
-        self.run_doc(&Doc::from_json(input))
+    /// Runs the program on one record; the document owns all its text.
+    pub fn run(&self, input: &Json) -> Outcome<'static> {
+        let arena = Bump::new();
+        self.run_doc(&Doc::from_json(input), &arena).into_owned()
     }
 
-    /// Runs the program on one record read as a document.
-    pub fn run_doc<'a>(&'a self, input: &'a Doc<'a>) -> Outcome {
-        let mut machine = eval::Machine::new(self, input.root());
+    /// Runs the program on one record read as a document. Text the record computes (`"BP" + text(id)`)
+    /// is kept in `arena`, which the caller may reset once the outcome is written.
+    pub fn run_doc<'a>(&'a self, input: &'a Doc<'a>, arena: &'a Bump) -> Outcome<'a> {
+        let mut machine = eval::Machine::new(self, input.root(), arena);
         let key = match machine.eval(&self.program.key) {
             Ok(value) => match value.to_text() {
                 Some(key) => key,
@@ -124,10 +129,51 @@ pub(crate) fn validation(field: Option<String>, message: String) -> Failure {
     Failure { class: Class::Validation, field, message }
 }
 
-impl OutNode {
-    fn empty(program: &Program, node: u32) -> OutNode {
+impl Outcome<'_> {
+    /// The same outcome owning all its text.
+    pub fn into_owned(self) -> Outcome<'static> {
+        match self {
+            Outcome::Written { key, document } => Outcome::Written { key, document: document.into_owned() },
+            Outcome::Skipped { key } => Outcome::Skipped { key },
+            Outcome::Failed { key, failure } => Outcome::Failed { key, failure },
+        }
+    }
+}
+
+impl OutNode<'_> {
+    fn empty<'a>(program: &Program, node: u32) -> OutNode<'a> {
         let fields = program.target.nodes[node as usize].fields.iter().map(|_| Out::Empty).collect();
         OutNode { node, fields }
+    }
+
+    /// The same node owning all its text.
+    pub fn into_owned(self) -> OutNode<'static> {
+        let fields = self
+            .fields
+            .into_iter()
+            .map(|field| match field {
+                Out::Empty => Out::Empty,
+                Out::Scalar(scalar) => Out::Scalar(scalar.into_owned()),
+                Out::Node(node) => Out::Node(node.into_owned()),
+                Out::List(nodes) => Out::List(nodes.into_iter().map(OutNode::into_owned).collect()),
+            })
+            .collect();
+        OutNode { node: self.node, fields }
+    }
+}
+
+impl Scalar<'_> {
+    /// The same value owning its text.
+    pub fn into_owned(self) -> Scalar<'static> {
+        match self {
+            Scalar::Str(s) => Scalar::Str(Cow::Owned(s.into_owned())),
+            Scalar::Int(n) => Scalar::Int(n),
+            Scalar::Dec(d) => Scalar::Dec(d),
+            Scalar::Bool(b) => Scalar::Bool(b),
+            Scalar::Date(d) => Scalar::Date(d),
+            Scalar::DateTime(d) => Scalar::DateTime(d),
+            Scalar::Json(j) => Scalar::Json(j),
+        }
     }
 }
 
@@ -162,7 +208,7 @@ impl Fault {
 }
 
 impl<'a> eval::Machine<'a> {
-    pub(crate) fn stmts(&mut self, stmts: &'a [Stmt], node: &mut OutNode) -> Result<Flow, Failure> {
+    pub(crate) fn stmts(&mut self, stmts: &'a [Stmt], node: &mut OutNode<'a>) -> Result<Flow, Failure> {
         let program = self.env.program;
         for stmt in stmts {
             match stmt {
@@ -250,7 +296,7 @@ impl<'a> eval::Machine<'a> {
 }
 
 /// The value written to a field, checked against what the field holds.
-fn to_scalar(value: Value, kind: &FieldKind, path: impl Fn() -> String) -> Result<Option<Scalar>, Failure> {
+fn to_scalar<'a>(value: Value<'a>, kind: &FieldKind, path: impl Fn() -> String) -> Result<Option<Scalar<'a>>, Failure> {
     let FieldKind::Value { ty, required, length, scale, key } = kind else { unreachable!("validated at load") };
     let fail = |message: String| Err(validation(Some(path()), message));
     let scalar = match (ty, value) {
@@ -269,7 +315,7 @@ fn to_scalar(value: Value, kind: &FieldKind, path: impl Fn() -> String) -> Resul
                     return fail(format!("the {what} {s:?} is {count} characters; {} holds {max}", path()));
                 }
             }
-            Scalar::Str(s.into_owned())
+            Scalar::Str(s)
         }
         (ValueType::Decimal | ValueType::DecimalText, Value::Int(n)) => Scalar::Dec(Decimal::from(n)),
         (ValueType::Decimal | ValueType::DecimalText, Value::Dec(d)) => {
@@ -287,7 +333,7 @@ fn to_scalar(value: Value, kind: &FieldKind, path: impl Fn() -> String) -> Resul
         (ValueType::DateTime, Value::DateTime(d)) => Scalar::DateTime(d),
         (ValueType::Json, Value::Json(j)) => Scalar::Json(Box::new(j.to_json())),
         (ValueType::Json | ValueType::String, other) => match other.to_text() {
-            Some(text) => Scalar::Str(text),
+            Some(text) => Scalar::Str(Cow::Owned(text)),
             None => return fail(format!("{} cannot hold this value", path())),
         },
         (ty, other) => return fail(format!("{} holds {ty:?} values, not {other:?}", path())),

@@ -27,7 +27,7 @@ pub fn body(program: &Program, node: &OutNode) -> Json {
 
 fn scalar_json(scalar: &Scalar, decimal_as_text: bool) -> Json {
     match scalar {
-        Scalar::Str(s) => Json::String(s.clone()),
+        Scalar::Str(s) => Json::String(s.to_string()),
         Scalar::Int(n) => Json::Number((*n).into()),
         Scalar::Dec(d) if decimal_as_text => Json::String(format_decimal(d)),
         // With arbitrary precision a number keeps its exact digits.
