@@ -487,7 +487,7 @@ impl Lowerer<'_> {
 fn field_read(of: ir::Expr, field: &schema::Field) -> ir::Expr {
     ir::Expr::Field {
         of: Box::new(of),
-        name: field.name.clone(),
+        name: ir::FieldName::new(field.name.clone()),
         ty: source_type(&field.ty),
         presence: match field.presence {
             Presence::Required => ir::Presence::Required,

@@ -6,8 +6,12 @@
 //! ([`crate::scan`]) or built from a value already parsed ([`Doc::from_json`]).
 
 use std::borrow::Cow;
+use std::collections::HashMap;
+use std::sync::{Mutex, OnceLock};
 
 use serde_json::{Map, Number, Value as Json};
+
+use crate::ir::FieldName;
 
 /// One record's nodes; node 0 is the root.
 #[derive(Debug, Clone, Default)]
@@ -24,6 +28,28 @@ pub(crate) struct Node<'a> {
     pub(crate) kind: Kind<'a>,
     /// The index of the next member of the same object or array; 0 for none (node 0 is the root).
     pub(crate) next: u32,
+    /// [`name_id`] of the key where the reader knew it without work (a field the projection names);
+    /// 0 where it did not.
+    pub(crate) name: u32,
+}
+
+/// The number of a field name, the same for equal names throughout the process, so that a program's
+/// field reads and the reader's projection agree without comparing text. 0 once a great many
+/// names are numbered (a bound on what loading damaged or hostile programs can hold): 0 means
+/// "compare the text".
+pub fn name_id(name: &str) -> u32 {
+    const MOST: usize = 1 << 16;
+    static NAMES: OnceLock<Mutex<HashMap<Box<str>, u32>>> = OnceLock::new();
+    let mut names = NAMES.get_or_init(Default::default).lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if let Some(&id) = names.get(name) {
+        return id;
+    }
+    if names.len() >= MOST {
+        return 0;
+    }
+    let id = names.len() as u32 + 1;
+    names.insert(name.into(), id);
+    id
 }
 
 #[derive(Debug, Clone)]
@@ -100,7 +126,7 @@ impl<'a> Doc<'a> {
             Json::Array(_) => Kind::Array { first: 0, len: 0 },
             Json::Object(_) => Kind::Object { first: 0, len: 0 },
         };
-        self.nodes.push(Node { key, kind, next: 0 });
+        self.nodes.push(Node { key, kind, next: 0, name: 0 });
         let members: Vec<u32> = match value {
             Json::Array(items) => items.iter().map(|item| self.add_json(Cow::Borrowed(""), item)).collect(),
             Json::Object(map) => map.iter().map(|(k, v)| self.add_json(Cow::Borrowed(k), v)).collect(),
@@ -177,6 +203,22 @@ impl<'a> NodeRef<'a> {
         self.members().find(|m| {
             let name = m.key().as_bytes();
             name.len() == key.len() && name.first() == head && name == key.as_bytes()
+        })
+    }
+
+    /// An object's member by the name of a field a program reads: by number where the reader
+    /// numbered its key, by text where it did not.
+    pub fn field(&self, name: &FieldName) -> Option<NodeRef<'a>> {
+        if !self.is_object() {
+            return None;
+        }
+        let id = name.id();
+        if id == 0 {
+            return self.get(name);
+        }
+        self.members().find(|m| {
+            let node = m.node();
+            if node.name != 0 { node.name == id } else { *node.key == **name }
         })
     }
 

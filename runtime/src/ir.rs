@@ -321,7 +321,7 @@ pub enum Expr {
     /// A field of a record, checked against its source type as it is read.
     Field {
         of: Box<Expr>,
-        name: String,
+        name: FieldName,
         #[serde(rename = "type")]
         ty: SourceType,
         presence: Presence,
@@ -386,6 +386,51 @@ pub enum Expr {
         filter: Option<Box<Expr>>,
         value: Box<Expr>,
     },
+}
+
+/// The name of an input field, written as plain text in the IR and numbered at load
+/// ([`crate::doc::name_id`]): reading a field compares numbers, not text.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldName {
+    text: String,
+    id: u32,
+}
+
+impl FieldName {
+    pub fn new(text: String) -> FieldName {
+        FieldName { id: crate::doc::name_id(&text), text }
+    }
+
+    /// Its number; 0 for none.
+    pub fn id(&self) -> u32 {
+        self.id
+    }
+}
+
+impl std::ops::Deref for FieldName {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        &self.text
+    }
+}
+
+impl std::fmt::Display for FieldName {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.text)
+    }
+}
+
+impl Serialize for FieldName {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.serialize_str(&self.text)
+    }
+}
+
+impl<'de> Deserialize<'de> for FieldName {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        String::deserialize(deserializer).map(FieldName::new)
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

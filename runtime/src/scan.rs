@@ -9,7 +9,7 @@
 
 use std::borrow::Cow;
 
-use crate::doc::{Doc, Kind, Node};
+use crate::doc::{name_id, Doc, Kind, Node};
 use crate::ir::Projection;
 
 /// Deeper than this, a line is read the general way (serde_json's own limit is 128).
@@ -31,7 +31,8 @@ pub struct Plan {
 struct PlanNode {
     /// Keep the whole value.
     all: bool,
-    fields: Vec<(Box<str>, usize)>,
+    /// Each field's name, [`name_id`] and plan.
+    fields: Vec<(Box<str>, u32, usize)>,
     /// The plan of every member (`*`).
     every: Option<usize>,
 }
@@ -57,7 +58,7 @@ impl Plan {
             if name == "*" {
                 self.nodes[at].every = Some(index);
             } else {
-                self.nodes[at].fields.push((name.as_str().into(), index));
+                self.nodes[at].fields.push((name.as_str().into(), name_id(name), index));
             }
         }
         at
@@ -74,9 +75,9 @@ impl Plan {
         let named = node
             .fields
             .iter()
-            .position(|(name, _)| name.len() == key.len() && name.as_bytes().first() == head && name.as_bytes() == key);
+            .position(|(name, ..)| name.len() == key.len() && name.as_bytes().first() == head && name.as_bytes() == key);
         match (named, node.every) {
-            (Some(i), _) => Member::Named(i, node.fields[i].1),
+            (Some(i), _) => Member::Named(i, node.fields[i].1, node.fields[i].2),
             (None, Some(every)) => Member::Any(every),
             (None, None) => Member::Skip,
         }
@@ -95,8 +96,8 @@ impl Plan {
 
 /// How a member of an object is read.
 enum Member {
-    /// The plan's field number `.0`, read with plan `.1`.
-    Named(usize, usize),
+    /// The plan's field number `.0`, whose key is name number `.1`, read with plan `.2`.
+    Named(usize, u32, usize),
     /// Any key, read with this plan.
     Any(usize),
     Skip,
@@ -181,7 +182,7 @@ impl<'a> Scanner<'a, '_> {
 
     fn push(&mut self, key: Cow<'a, str>, kind: Kind<'a>) -> u32 {
         let at = self.doc.nodes.len() as u32;
-        self.doc.nodes.push(Node { key, kind, next: 0 });
+        self.doc.nodes.push(Node { key, kind, next: 0, name: 0 });
         at
     }
 
@@ -242,23 +243,28 @@ impl<'a> Scanner<'a, '_> {
             first = false;
             self.expect(b':')?;
             let child = match self.plan.member(plan, &key) {
-                Member::Named(i, child) if i < 64 => {
+                Member::Named(i, name, child) if i < 64 => {
                     if named & (1 << i) != 0 {
                         // serde_json keeps the first position and the last value of a repeated key.
                         return Err(Unhandled);
                     }
                     named |= 1 << i;
-                    Some(child)
+                    Some((child, name))
                 }
-                Member::Named(_, child) | Member::Any(child) => {
+                Member::Named(_, name, child) => {
                     only_named = false;
-                    Some(child)
+                    Some((child, name))
+                }
+                Member::Any(child) => {
+                    only_named = false;
+                    Some((child, 0))
                 }
                 Member::Skip => None,
             };
             match child {
-                Some(child) => {
+                Some((child, name)) => {
                     let member = self.value(key, child, depth + 1)?;
+                    self.doc.nodes[member as usize].name = name;
                     self.members.push(member);
                 }
                 None => self.skip(depth + 1)?,

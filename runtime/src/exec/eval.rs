@@ -68,7 +68,7 @@ impl<'a> Machine<'a> {
             Expr::Input => Ok(Value::Json(self.input)),
             Expr::Field { of, name, ty, presence } => match self.eval(of)? {
                 Value::Absent => Ok(Value::Absent),
-                Value::Json(record) if record.is_object() => read(record.get(name), *ty, *presence, name),
+                Value::Json(record) if record.is_object() => read(record.field(name), *ty, *presence, name),
                 _ => Err(not_a_record(name)),
             },
             Expr::Index { of, key, ty } => self.index(of, key, *ty),
@@ -347,7 +347,7 @@ fn path_of(e: &Expr) -> Option<String> {
     match e {
         Expr::Field { of, name, .. } => Some(match path_of(of) {
             Some(base) => format!("{base}.{name}"),
-            None => name.clone(),
+            None => name.to_string(),
         }),
         Expr::Index { of, .. } => path_of(of).map(|base| format!("{base}[...]")),
         _ => None,
