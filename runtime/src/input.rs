@@ -127,6 +127,21 @@ pub fn stream<R: BufRead, E>(mut reader: R, projection: Option<&Projection>, mut
     let mut bytes = Vec::new();
     let mut number = 0;
     loop {
+        // A line after the first that the reader's buffer holds whole is read where it lies, without
+        // a copy (only the first line can begin a document over several lines).
+        if number > 0 {
+            if let Ok(available) = reader.fill_buf() {
+                if available.is_empty() {
+                    return Ok(());
+                }
+                if let Some(end) = memchr::memchr(b'\n', available) {
+                    number += 1;
+                    lines.line(&available[..=end], number, &mut std::io::empty(), &mut each)?;
+                    reader.consume(end + 1);
+                    continue;
+                }
+            }
+        }
         bytes.clear();
         match crate::lines::read_line(&mut reader, &mut bytes) {
             Ok(0) => return Ok(()),

@@ -10,7 +10,7 @@ use rust_decimal::Decimal;
 
 use super::{validation, Class, Env, Failure, Fault};
 use crate::doc::{NodeRef, Shape};
-use crate::ir::{Arm, BinOp, Const, Expr, Presence, SourceType};
+use crate::ir::{Arm, BinOp, Const, Expr, FieldName, Presence, SourceType};
 use crate::value::{parse_decimal, Date, DateTime, Value};
 
 pub(crate) type Eval<'a> = Result<Value<'a>, Fault>;
@@ -45,12 +45,19 @@ impl<'a> Machine<'a> {
         Machine { env, input, arena, frame: vec![Ok(Value::Absent); env.program.locals as usize], iterated: Vec::new() }
     }
 
+    #[inline]
     pub(crate) fn set_local(&mut self, slot: u32, value: Value<'a>) {
+        self.frame[slot as usize] = Ok(value);
+    }
+
+    /// [`Self::set_local`] for a `let`, whose value may be read many times: text it computed moves
+    /// into the arena, and each read borrows it.
+    pub(crate) fn bind_local(&mut self, slot: u32, value: Value<'a>) {
         let value = match value {
             Value::Str(Cow::Owned(text)) => Value::Str(Cow::Borrowed(self.arena.alloc_str(&text))),
             other => other,
         };
-        self.frame[slot as usize] = Ok(value);
+        self.set_local(slot, value);
     }
 
     pub(crate) fn set_local_failed(&mut self, slot: u32, message: String) {
@@ -66,11 +73,7 @@ impl<'a> Machine<'a> {
                 other => other.clone(),
             }),
             Expr::Input => Ok(Value::Json(self.input)),
-            Expr::Field { of, name, ty, presence } => match self.eval(of)? {
-                Value::Absent => Ok(Value::Absent),
-                Value::Json(record) if record.is_object() => read(record.field(name), *ty, *presence, name),
-                _ => Err(not_a_record(name)),
-            },
+            Expr::Field { of, name, ty, presence } => self.field(of, name, *ty, *presence),
             Expr::Index { of, key, ty } => self.index(of, key, *ty),
             Expr::Bang(inner) => match self.eval(inner) {
                 Ok(Value::Absent) => Err(absent_required(inner)),
@@ -97,7 +100,7 @@ impl<'a> Machine<'a> {
             Expr::Table { table, arg } => self.table(*table, arg),
             Expr::Let { slot, value, body } => {
                 let v = self.eval(value)?;
-                self.set_local(*slot, v);
+                self.bind_local(*slot, v);
                 self.eval(body)
             }
             Expr::If { condition, then, otherwise } => match self.eval(condition)? {
@@ -113,6 +116,38 @@ impl<'a> Machine<'a> {
                 self.comprehension(*item, *key, source, *element, filter.as_deref(), value)
             }
         }
+    }
+
+    /// A field of the record `of` gives. The record of a field read is most often the input, a local or
+    /// another field read: those are found here directly, not through [`Self::eval`].
+    #[inline]
+    fn field(&mut self, of: &'a Expr, name: &'a FieldName, ty: SourceType, presence: Presence) -> Eval<'a> {
+        let direct = match of {
+            Expr::Input => Some(self.input),
+            Expr::Local(slot) => match &self.frame[*slot as usize] {
+                Ok(Value::Json(record)) => Some(*record),
+                _ => None,
+            },
+            _ => None,
+        };
+        let record = match direct {
+            Some(record) => record,
+            None => {
+                let value = match of {
+                    Expr::Field { of, name, ty, presence } => self.field(of, name, *ty, *presence)?,
+                    other => self.eval(other)?,
+                };
+                match value {
+                    Value::Absent => return Ok(Value::Absent),
+                    Value::Json(record) => record,
+                    _ => return Err(not_a_record(name)),
+                }
+            }
+        };
+        if !record.is_object() {
+            return Err(not_a_record(name));
+        }
+        read(record.field(name), ty, presence, name)
     }
 
     // The less common expressions, out of line: `eval` stays small, and cheap to enter.

@@ -213,7 +213,7 @@ impl<'a> eval::Machine<'a> {
         for stmt in stmts {
             match stmt {
                 Stmt::Let { slot, value } => match self.eval(value) {
-                    Ok(v) => self.set_local(*slot, v),
+                    Ok(v) => self.bind_local(*slot, v),
                     Err(Fault::Soft(message)) => self.set_local_failed(*slot, message),
                     Err(hard) => return Err(hard.into_failure(None)),
                 },
