@@ -75,7 +75,7 @@ pub fn parse_decimal(text: &str) -> Option<Decimal> {
 /// The common case in one pass: an optional `-`, at most 18 digits with at least one before and one
 /// after a point, and not `-0` (whose sign only the general parser keeps). The value is its digits as
 /// an integer and their places, exactly.
-fn plain_decimal(text: &str) -> Option<Decimal> {
+pub(crate) fn plain_decimal(text: &str) -> Option<Decimal> {
     let bytes = text.as_bytes();
     let (negative, digits) = match bytes.split_first() {
         Some((b'-', rest)) => (true, rest),

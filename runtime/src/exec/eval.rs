@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 use super::{validation, Class, Env, Failure, Fault};
 use crate::doc::{NodeRef, Shape};
 use crate::ir::{Arm, BinOp, Const, Expr, FieldName, Presence, SourceType};
-use crate::value::{parse_decimal, Date, DateTime, Value};
+use crate::value::{parse_decimal, plain_decimal, Date, DateTime, Value};
 
 pub(crate) type Eval<'a> = Result<Value<'a>, Fault>;
 
@@ -458,10 +458,11 @@ pub(crate) fn read<'a>(found: Option<NodeRef<'a>>, ty: SourceType, presence: Pre
         (SourceType::String, Shape::String(s)) => Ok(Value::Str(Cow::Borrowed(s))),
         (SourceType::String, _) => wrong("text"),
         // Brightpearl writes decimals in text plainly; an exponent is not its format.
-        (SourceType::DecimalText, Shape::String(s)) if !s.bytes().any(|b| b == b'e' || b == b'E') => {
-            parse_decimal(s).map(Value::Dec).map_or_else(|| wrong("a decimal"), Ok)
-        }
-        (SourceType::DecimalText, Shape::String(_)) => wrong("a plain decimal"),
+        (SourceType::DecimalText, Shape::String(s)) => match plain_decimal(s) {
+            Some(d) => Ok(Value::Dec(d)),
+            None if s.bytes().any(|b| b == b'e' || b == b'E') => wrong("a plain decimal"),
+            None => parse_decimal(s).map(Value::Dec).map_or_else(|| wrong("a decimal"), Ok),
+        },
         (SourceType::DecimalText, _) => wrong("a decimal in text"),
         (SourceType::Decimal, Shape::Number(n)) => parse_decimal(n).map(Value::Dec).map_or_else(|| wrong("a decimal"), Ok),
         (SourceType::Decimal, _) => wrong("a number"),
