@@ -235,10 +235,7 @@ impl<'a> eval::Machine<'a> {
                     // Named only when a failure needs it.
                     let path = || format!("{}.{}", layout.name, target.name);
                     let v = self.eval(value).map_err(|f| f.into_failure(Some(path())))?;
-                    node.fields[*field as usize] = match to_scalar(v, &target.kind, path)? {
-                        Some(scalar) => Out::Scalar(scalar),
-                        None => Out::Empty,
-                    };
+                    set_field(&mut node.fields[*field as usize], v, &target.kind, path)?;
                 }
                 Stmt::Node { field, body } => {
                     let FieldKind::Node { node: child } = program.target.nodes[node.node as usize].fields[*field as usize].kind else {
@@ -295,16 +292,17 @@ impl<'a> eval::Machine<'a> {
     }
 }
 
-/// The value written to a field, checked against what the field holds.
-fn to_scalar<'a>(value: Value<'a>, kind: &FieldKind, path: impl Fn() -> String) -> Result<Option<Scalar<'a>>, Failure> {
+/// Writes a value to a field (`slot`), checked against what the field holds. Written in place: the
+/// value is not returned through a temporary first.
+fn set_field<'a>(slot: &mut Out<'a>, value: Value<'a>, kind: &FieldKind, path: impl Fn() -> String) -> Result<(), Failure> {
     let FieldKind::Value { ty, required, length, scale, key } = kind else { unreachable!("validated at load") };
     let fail = |message: String| Err(validation(Some(path()), message));
-    let scalar = match (ty, value) {
+    *slot = match (ty, value) {
         (_, Value::Absent) => {
             if *required {
                 return fail(format!("{} is required and has no value", path()));
             }
-            return Ok(None);
+            Out::Empty
         }
         (ValueType::String, Value::Str(s)) => {
             if let Some(max) = length {
@@ -315,9 +313,9 @@ fn to_scalar<'a>(value: Value<'a>, kind: &FieldKind, path: impl Fn() -> String) 
                     return fail(format!("the {what} {s:?} is {count} characters; {} holds {max}", path()));
                 }
             }
-            Scalar::Str(s)
+            Out::Scalar(Scalar::Str(s))
         }
-        (ValueType::Decimal | ValueType::DecimalText, Value::Int(n)) => Scalar::Dec(Decimal::from(n)),
+        (ValueType::Decimal | ValueType::DecimalText, Value::Int(n)) => Out::Scalar(Scalar::Dec(Decimal::from(n))),
         (ValueType::Decimal | ValueType::DecimalText, Value::Dec(d)) => {
             if let Some(scale) = scale {
                 // Normalising only removes places: a value written with few enough has few enough.
@@ -325,20 +323,20 @@ fn to_scalar<'a>(value: Value<'a>, kind: &FieldKind, path: impl Fn() -> String) 
                     return fail(format!("{} has {} decimal places; {} stores {scale}", format_decimal(&d), places(&d), path()));
                 }
             }
-            Scalar::Dec(d)
+            Out::Scalar(Scalar::Dec(d))
         }
-        (ValueType::Int, Value::Int(n)) => Scalar::Int(n),
-        (ValueType::Bool, Value::Bool(b)) => Scalar::Bool(b),
-        (ValueType::Date, Value::Date(d)) => Scalar::Date(d),
-        (ValueType::DateTime, Value::DateTime(d)) => Scalar::DateTime(d),
-        (ValueType::Json, Value::Json(j)) => Scalar::Json(Box::new(j.to_json())),
+        (ValueType::Int, Value::Int(n)) => Out::Scalar(Scalar::Int(n)),
+        (ValueType::Bool, Value::Bool(b)) => Out::Scalar(Scalar::Bool(b)),
+        (ValueType::Date, Value::Date(d)) => Out::Scalar(Scalar::Date(d)),
+        (ValueType::DateTime, Value::DateTime(d)) => Out::Scalar(Scalar::DateTime(d)),
+        (ValueType::Json, Value::Json(j)) => Out::Scalar(Scalar::Json(Box::new(j.to_json()))),
         (ValueType::Json | ValueType::String, other) => match other.to_text() {
-            Some(text) => Scalar::Str(Cow::Owned(text)),
+            Some(text) => Out::Scalar(Scalar::Str(Cow::Owned(text))),
             None => return fail(format!("{} cannot hold this value", path())),
         },
         (ty, other) => return fail(format!("{} holds {ty:?} values, not {other:?}", path())),
     };
-    Ok(Some(scalar))
+    Ok(())
 }
 
 /// Turns a constant of the IR into a value.
