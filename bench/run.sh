@@ -15,12 +15,13 @@
 #    value), which records fail and where, and the summaries. It prints the number of values compared;
 #    any difference stops the script with exit status 1.
 # 4. Times, alternating in the same run, 3 rounds each: (a) `maprun apply` with the compiled mapping,
-#    (b) the reference mapper, (c) jq with bench/sales_order.jq, the same fields as a JSON-to-JSON
+#    on every core, and pinned to one core with taskset (where installed), (b) the reference mapper,
+#    (c) jq with bench/sales_order.jq, the same fields as a JSON-to-JSON
 #    projection (only where jq is installed; how far its floating-point values are from the exact ones
 #    is printed for the first 1,000 orders). Each writes to /dev/null; wall time is measured around the
 #    process, peak RSS with /usr/bin/time.
 # 5. Prints a table: records/s (best round), input MB/s (10^6 bytes), records per CPU-second (user +
-#    system time of that round: maprun maps on every core, the others use one), peak RSS (largest of
+#    system time of that round: maprun maps on every core unless pinned, the others use one), peak RSS (largest of
 #    the rounds), and throughput and CPU efficiency as multiples of the hand-written program's.
 #
 # Environment: SEED (default 1) for gen-orders; ROUNDS (default 3).
@@ -80,7 +81,13 @@ check "the first $(wc -l < "$work/first.jsonl") generated orders" "$work/first.j
 python3 bench/edge_orders.py 2000 "$seed" > "$work/edge.jsonl"
 check "2,000 hostile orders (bench/edge_orders.py)" "$work/edge.jsonl"
 
-programs=(maprun reference)
+programs=(maprun)
+# maprun maps on every core; pinned to one core it does the reference's single-threaded work with the
+# same resources, which is what its records per CPU-second are compared on.
+if command -v taskset >/dev/null 2>&1; then
+  programs+=(maprun-1)
+fi
+programs+=(reference)
 if command -v jq >/dev/null 2>&1; then
   programs+=(jq)
   # Not a check, a measure of what jq's doubles and missing code page cost (the first 1,000 orders).
@@ -91,12 +98,18 @@ else
   echo "   (jq is not installed: timing maprun and the reference only)"
 fi
 
+# The first core this process may run on.
+one_core() {
+  taskset -pc $$ | sed 's/.*: *//; s/[,-].*//'
+}
+
 # One timed run: appends "PROGRAM NANOSECONDS PEAK_KIB CPU_SECONDS" to the results.
 timed() { # PROGRAM
   local program="$1" start end rc=0
   local cmd
   case "$program" in
     maprun) cmd=("$bin/maprun" apply "$work/so.mir" --input "$work/orders.jsonl") ;;
+    maprun-1) cmd=(taskset -c "$(one_core)" "$bin/maprun" apply "$work/so.mir" --input "$work/orders.jsonl") ;;
     reference) cmd=("$bin/reference-mapper" --input "$work/orders.jsonl") ;;
     jq) cmd=(jq -c -f bench/sales_order.jq "$work/orders.jsonl") ;;
   esac
@@ -133,6 +146,7 @@ for line in open(results):
     rss[program] = max(rss.get(program, 0), int(kib))
 names = {
     "maprun": "maprun apply (compiled sales_order.map)",
+    "maprun-1": "maprun apply, pinned to one core",
     "reference": "reference-mapper (hand-written Rust)",
     "jq": "jq (JSON projection; see note)",
 }
@@ -150,8 +164,8 @@ for i, r in enumerate(rows):
 print()
 print("records/s and MB/s: best of the rounds (wall time of the whole process, output to /dev/null);")
 print("records/CPU-s: the same round's records per second of user + system time (maprun maps on every")
-print("core; the others use one); peak RSS: the largest of the rounds; vs hand-written: throughput, and")
-print("records per CPU-second, as multiples of reference-mapper's.")
+print("core, or on one where pinned with taskset; the others use one); peak RSS: the largest of the")
+print("rounds; vs hand-written: throughput, and records per CPU-second, as multiples of reference-mapper's.")
 if "jq" in best:
     print("jq cannot write XML (it writes one JSON object per order) and computes money in binary floating")
     print("point (doubles), without key, length, scale or code-page checks: a lower bound on the work, not")
