@@ -134,49 +134,69 @@ pub fn write_decimal(d: &Decimal, out: &mut String) {
         out.push('0');
         return;
     }
-    // The digits of the mantissa, last first (at most 29 of them).
-    let mut digits = [0u8; 29];
-    let mut count = 0;
-    let mut rest = d.mantissa().unsigned_abs();
-    while rest > u64::MAX as u128 {
-        digits[count] = b'0' + (rest % 10) as u8;
-        rest /= 10;
-        count += 1;
-    }
-    let mut rest = rest as u64;
-    while rest > 0 {
-        digits[count] = b'0' + (rest % 10) as u8;
-        rest /= 10;
-        count += 1;
-    }
     // Trailing zeros of the fraction are not written (what `normalize` would remove).
-    let mut scale = d.scale() as usize;
-    let zeros = digits[..scale.min(count)].iter().take_while(|&&b| b == b'0').count();
-    scale -= zeros;
-    let digits = &digits[zeros..count];
-    // The text, in order: sign, integer digits (or `0`), point, leading zeros of the fraction, digits.
-    let mut text = [0u8; 64];
-    let mut len = 0;
-    let mut put = |b: u8| {
-        text[len] = b;
-        len += 1;
-    };
-    if d.is_sign_negative() {
-        put(b'-');
+    let (mut wide, mut scale) = (d.mantissa().unsigned_abs(), d.scale());
+    while wide > u64::MAX as u128 && scale > 0 && wide % 10 == 0 {
+        wide /= 10;
+        scale -= 1;
     }
-    if digits.len() <= scale {
-        put(b'0');
-        put(b'.');
-        (digits.len()..scale).for_each(|_| put(b'0'));
-        digits.iter().rev().for_each(|&b| put(b));
+    let mut text = DecimalText { bytes: [0; 48], at: 48, written: 0, scale };
+    if wide <= u64::MAX as u128 {
+        let mut narrow = wide as u64;
+        while text.scale > 0 && narrow % 10 == 0 {
+            narrow /= 10;
+            text.scale -= 1;
+        }
+        text.digits_of(narrow);
     } else {
-        digits[scale..].iter().rev().for_each(|&b| put(b));
-        if scale > 0 {
-            put(b'.');
-            digits[..scale].iter().rev().for_each(|&b| put(b));
+        // Above 2^64 (at most 29 digits): the digits over it one at a time in 128 bits, then the rest.
+        while wide > u64::MAX as u128 {
+            text.digit((wide % 10) as u8);
+            wide /= 10;
+        }
+        text.digits_of(wide as u64);
+    }
+    text.finish(d.is_sign_negative(), out);
+}
+
+/// A decimal's text written from its last digit back: the point goes in once `scale` digits are down.
+struct DecimalText {
+    bytes: [u8; 48],
+    at: usize,
+    written: u32,
+    scale: u32,
+}
+
+impl DecimalText {
+    fn put(&mut self, byte: u8) {
+        self.at -= 1;
+        self.bytes[self.at] = byte;
+    }
+
+    fn digit(&mut self, digit: u8) {
+        self.put(b'0' + digit);
+        self.written += 1;
+        if self.written == self.scale {
+            self.put(b'.');
         }
     }
-    out.push_str(std::str::from_utf8(&text[..len]).unwrap_or_default());
+
+    fn digits_of(&mut self, mut rest: u64) {
+        while rest > 0 || self.written < self.scale {
+            self.digit((rest % 10) as u8);
+            rest /= 10;
+        }
+    }
+
+    fn finish(mut self, negative: bool, out: &mut String) {
+        if self.scale > 0 && self.written == self.scale {
+            self.put(b'0');
+        }
+        if negative {
+            self.put(b'-');
+        }
+        out.push_str(std::str::from_utf8(&self.bytes[self.at..]).unwrap_or_default());
+    }
 }
 
 /// Decimal places of a value as written after normalising (`1.50` has 1).
