@@ -94,6 +94,13 @@ impl<'de> Visitor<'de> for Seed<'_> {
                     items.push(item);
                 }
             }
+            // An array where the mapping reads a record's fields: kept whole, so that the record's
+            // failure quotes it as it is.
+            None if !self.projection.fields.is_empty() => {
+                while let Some(item) = seq.next_element::<Json>()? {
+                    items.push(item);
+                }
+            }
             None => while seq.next_element::<IgnoredAny>()?.is_some() {},
         }
         Ok(Json::Array(items))

@@ -25,6 +25,8 @@ type Scan<T> = Result<T, Unhandled>;
 #[derive(Debug, Clone)]
 pub struct Plan {
     nodes: Vec<PlanNode>,
+    /// A plan keeping the whole value: for an array where the mapping reads a record.
+    whole: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -40,13 +42,12 @@ struct PlanNode {
 impl Plan {
     /// The plan for a program's projection; without one, whole records are kept.
     pub fn new(projection: Option<&Projection>) -> Plan {
-        let mut plan = Plan { nodes: Vec::new() };
-        match projection {
-            Some(p) => {
-                plan.add(p);
-            }
-            None => plan.nodes.push(PlanNode { all: true, fields: Vec::new(), every: None }),
+        let mut plan = Plan { nodes: Vec::new(), whole: 0 };
+        if let Some(p) = projection {
+            plan.add(p);
         }
+        plan.whole = plan.nodes.len();
+        plan.nodes.push(PlanNode { all: true, fields: Vec::new(), every: None });
         plan
     }
 
@@ -83,13 +84,16 @@ impl Plan {
         }
     }
 
-    /// The plan of each entry of an array read with plan `at`: `None` to skip them.
+    /// The plan of each entry of an array read with plan `at`: `None` to skip them. An array where
+    /// the mapping reads a record's fields is kept whole, so that the record's failure quotes it as
+    /// it is.
     fn entry(&self, at: usize) -> Option<usize> {
         let node = &self.nodes[at];
-        if node.all {
-            Some(at)
-        } else {
-            node.every
+        match node.every {
+            _ if node.all => Some(at),
+            Some(every) => Some(every),
+            None if !node.fields.is_empty() => Some(self.whole),
+            None => None,
         }
     }
 }
@@ -637,6 +641,19 @@ mod tests {
             agrees(line, &p);
             assert!(parse(line, &Plan::new(Some(&p))).is_ok(), "{line}");
         }
+    }
+
+    #[test]
+    fn keeps_an_array_whole_where_a_record_is_read() {
+        // `party.name` is read: `party` should be a record, and a failure quotes what stands there.
+        let p = order_projection();
+        let line = r#"{"id":1,"party":["1.0000",{"name":"A","x":[2]}],"rows":{"9":{"qty":[3,4]}}}"#;
+        let doc = parse(line, &Plan::new(Some(&p))).unwrap();
+        let root = doc.root();
+        assert_eq!(root.get("party").unwrap().to_json_text(), r#"["1.0000",{"name":"A","x":[2]}]"#);
+        let row = root.get("rows").unwrap().get("9").unwrap();
+        assert_eq!(row.get("qty").unwrap().to_json_text(), "[3,4]");
+        agrees(line, &p);
     }
 
     #[test]
