@@ -13,15 +13,15 @@ use maprun::ir::Projection;
 
 use crate::mapped::{Mapped, Mapper, Sink};
 
-/// A batch holds this many lines at most, or about this many bytes: enough work per hand-over to make
-/// it cheap, little enough to keep memory small.
-const BATCH_LINES: usize = 64;
+/// A batch holds the whole lines of about this many bytes: enough work per hand-over to make it cheap,
+/// little enough to keep memory small.
 const BATCH_BYTES: usize = 1 << 18;
 
 /// Lines and, once mapped, what became of them.
 #[derive(Default)]
 struct Batch {
-    /// The lines, one after another, line ends included.
+    /// The lines, one after another, line ends included, and room after them (the buffer is read into
+    /// in place, and kept at its size from batch to batch).
     bytes: Vec<u8>,
     /// Where each line ends in `bytes`.
     ends: Vec<usize>,
@@ -64,28 +64,13 @@ pub fn map_lines<R: BufRead, W: Write, E: Write>(
         let mut next = 0;
         let mut number = read;
         let mut end: Option<Option<io::Error>> = None;
+        let mut blocks = Blocks::default();
         loop {
             if end.is_none() {
                 let mut batch = spare.pop().unwrap_or_default();
-                batch.bytes.clear();
-                batch.ends.clear();
                 batch.first = number + 1;
-                while batch.ends.len() < BATCH_LINES && batch.bytes.len() < BATCH_BYTES {
-                    match maprun::lines::read_line(reader, &mut batch.bytes) {
-                        Ok(0) => {
-                            end = Some(None);
-                            break;
-                        }
-                        Ok(_) => {
-                            number += 1;
-                            batch.ends.push(batch.bytes.len());
-                        }
-                        Err(e) => {
-                            end = Some(Some(e));
-                            break;
-                        }
-                    }
-                }
+                end = blocks.fill(reader, &mut batch.bytes, &mut batch.ends);
+                number += batch.ends.len();
                 if batch.ends.is_empty() {
                     spare.push(batch);
                 } else {
@@ -111,6 +96,57 @@ pub fn map_lines<R: BufRead, W: Write, E: Write>(
         }
         Ok(())
     })
+}
+
+/// Reads whole lines in blocks straight into a batch's buffer, so the input is copied once (by the
+/// kernel, into the buffer the worker reads), and carries a line a block ends inside to the next batch.
+#[derive(Default)]
+struct Blocks {
+    carry: Vec<u8>,
+}
+
+impl Blocks {
+    /// Fills `bytes` with about [`BATCH_BYTES`] of whole lines and `ends` with where each ends. `None`
+    /// while there is more; at the end of the input `Some(None)`, or `Some(Some(error))` where reading
+    /// failed (the lines before it are in the batch, the one it broke off is not).
+    fn fill<R: BufRead>(&mut self, reader: &mut R, bytes: &mut Vec<u8>, ends: &mut Vec<usize>) -> Option<Option<io::Error>> {
+        ends.clear();
+        let mut filled = self.carry.len();
+        if bytes.len() < filled + BATCH_BYTES {
+            bytes.resize(filled + BATCH_BYTES, 0);
+        }
+        bytes[..filled].copy_from_slice(&self.carry);
+        self.carry.clear();
+        let mut scanned = 0;
+        let end = loop {
+            ends.extend(memchr::memchr_iter(b'\n', &bytes[scanned..filled]).map(|at| scanned + at + 1));
+            scanned = filled;
+            if filled >= BATCH_BYTES && !ends.is_empty() {
+                break None;
+            }
+            if bytes.len() - filled < BATCH_BYTES / 2 {
+                // A line longer than the buffer: room for more of it.
+                bytes.resize(bytes.len() + BATCH_BYTES, 0);
+            }
+            match reader.read(&mut bytes[filled..]) {
+                Ok(0) => {
+                    // A last line without a line end is a line.
+                    if ends.last().map_or(0, |&e| e) < filled {
+                        ends.push(filled);
+                    }
+                    break Some(None);
+                }
+                Ok(read) => filled += read,
+                Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+                Err(e) => break Some(Some(e)),
+            }
+        };
+        if end.is_none() {
+            let last = ends.last().copied().unwrap_or(0);
+            self.carry.extend_from_slice(&bytes[last..filled]);
+        }
+        end
+    }
 }
 
 /// A worker: maps each batch it is given and hands it back.
@@ -195,5 +231,22 @@ mod tests {
         }
         let (one, many) = outputs(&program, b"", 2);
         assert_eq!((one.len(), many.len()), (0, 0));
+    }
+
+    #[test]
+    fn lines_longer_than_a_batch_and_a_last_line_without_an_end_are_lines() {
+        let program = Program::from_json(PROGRAM).unwrap();
+        let long = "x".repeat(3 * BATCH_BYTES);
+        let mut input = Vec::new();
+        for i in 0..300 {
+            let name = if i % 100 == 7 { long.as_str() } else { "ok" };
+            input.extend_from_slice(format!("{{\"id\": {i}, \"name\": \"{name}\"}}\n").as_bytes());
+        }
+        input.extend_from_slice(b"{\"id\": 300, \"name\": \"last\"}");
+        for workers in [2, 3] {
+            let (one, many) = outputs(&program, &input, workers);
+            assert_eq!(String::from_utf8_lossy(&one), String::from_utf8_lossy(&many), "{workers} workers");
+            assert!(String::from_utf8_lossy(&many).contains("\"last\""), "the last line is mapped");
+        }
     }
 }
