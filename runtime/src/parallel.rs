@@ -189,11 +189,16 @@ mod tests {
 
     /// What one thread writes for `input`, and what `workers` threads write.
     fn outputs(program: &Program, input: &[u8], workers: usize) -> (Vec<u8>, Vec<u8>) {
+        outputs_of(program, || input, workers)
+    }
+
+    /// [`outputs`] of what `reader` gives (made anew for each run).
+    fn outputs_of<R: BufRead>(program: &Program, reader: impl Fn() -> R, workers: usize) -> (Vec<u8>, Vec<u8>) {
         let mapper = Mapper::new(program, maprun::env::build(program, &[], &[]).unwrap(), XmlOptions::default(), false);
         let sink = || Sink { out: Vec::new(), errors: Vec::new(), out_dir: None, program, summary: Summary::default() };
         let mut one = sink();
         let (mut rendered, mut arena) = (String::new(), Bump::new());
-        maprun::input::stream(input, program.projection.as_ref(), |record| {
+        maprun::input::stream(reader(), program.projection.as_ref(), |record| {
             rendered.clear();
             let mapped = mapper.map(record, &mut rendered, &mut arena);
             one.put(mapped, &rendered)
@@ -201,7 +206,7 @@ mod tests {
         .unwrap();
         one.finish().unwrap();
         let mut many = sink();
-        let mut reader = input;
+        let mut reader = reader();
         map_lines(&mut reader, 0, workers, program.projection.as_ref(), &mapper, &mut many).unwrap();
         many.finish().unwrap();
         assert_eq!(String::from_utf8_lossy(&one.errors), String::from_utf8_lossy(&many.errors));
@@ -247,6 +252,40 @@ mod tests {
             let (one, many) = outputs(&program, &input, workers);
             assert_eq!(String::from_utf8_lossy(&one), String::from_utf8_lossy(&many), "{workers} workers");
             assert!(String::from_utf8_lossy(&many).contains("\"last\""), "the last line is mapped");
+        }
+    }
+
+    /// Gives `data` a few bytes at a time, then fails.
+    struct Failing {
+        data: Vec<u8>,
+        at: usize,
+    }
+
+    impl io::Read for Failing {
+        fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+            if self.at == self.data.len() {
+                return Err(io::Error::other("the disk went away"));
+            }
+            let n = buf.len().min(1000).min(self.data.len() - self.at);
+            buf[..n].copy_from_slice(&self.data[self.at..self.at + n]);
+            self.at += n;
+            Ok(n)
+        }
+    }
+
+    #[test]
+    fn a_read_error_comes_after_every_line_before_it() {
+        let program = Program::from_json(PROGRAM).unwrap();
+        let mut data = Vec::new();
+        for i in 0..2000 {
+            data.extend_from_slice(format!("{{\"id\": {i}, \"name\": \"n{}\"}}\n", i % 7).as_bytes());
+        }
+        // The error breaks off a line.
+        data.extend_from_slice(b"{\"id\": 2000, \"na");
+        let failing = || io::BufReader::new(Failing { data: data.clone(), at: 0 });
+        for workers in [2, 3] {
+            let (one, many) = outputs_of(&program, failing, workers);
+            assert_eq!(String::from_utf8_lossy(&one), String::from_utf8_lossy(&many), "{workers} workers");
         }
     }
 }
