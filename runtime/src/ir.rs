@@ -48,6 +48,17 @@ impl Projection {
     pub fn at(&mut self, path: &[String]) -> &mut Projection {
         path.iter().fold(self, |node, name| node.fields.entry(name.clone()).or_default())
     }
+
+    /// A projection keeping each of these dotted paths (`rows.*.net`) whole.
+    #[cfg(test)]
+    pub(crate) fn kept_whole(paths: &[&str]) -> Projection {
+        let mut projection = Projection::default();
+        for path in paths {
+            let parts: Vec<String> = path.split('.').map(str::to_string).collect();
+            projection.at(&parts).all = true;
+        }
+        projection
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -169,18 +169,9 @@ impl<'de> Visitor<'de> for Key {
 mod tests {
     use super::*;
 
-    fn projection(paths: &[&str]) -> Projection {
-        let mut p = Projection::default();
-        for path in paths {
-            let parts: Vec<String> = path.split('.').map(str::to_string).collect();
-            p.at(&parts).all = true;
-        }
-        p
-    }
-
     #[test]
     fn keeps_what_is_read_and_skips_the_rest() {
-        let p = projection(&["id", "rows.*.net", "party.name"]);
+        let p = Projection::kept_whole(&["id", "rows.*.net", "party.name"]);
         let text = r#"{"id": 12345678901234567890, "skip": {"deep": [1, 2, {"x": "y"}]}, "rows": {"9": {"net": "1.50", "other": 1}, "10": {"net": 2.25}},
                      "party": {"name": "A \"B\"", "phone": "1"}, "n": 1e400}"#;
         let value = parse(text, &p).unwrap();
@@ -189,7 +180,7 @@ mod tests {
 
     #[test]
     fn numbers_keep_their_text_and_envelopes_stay_whole() {
-        let p = projection(&["a"]);
+        let p = Projection::kept_whole(&["a"]);
         assert_eq!(parse(r#"{"a": 0.1000}"#, &p).unwrap()["a"].to_string(), "0.1000");
         let envelope = parse(r#"{"response": [{"a": 1, "b": 2}]}"#, &p).unwrap();
         assert_eq!(envelope["response"][0]["b"], 2);

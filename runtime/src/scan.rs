@@ -561,17 +561,8 @@ mod tests {
     use super::*;
     use serde_json::Value as Json;
 
-    fn projection(paths: &[&str]) -> Projection {
-        let mut p = Projection::default();
-        for path in paths {
-            let parts: Vec<String> = path.split('.').map(str::to_string).collect();
-            p.at(&parts).all = true;
-        }
-        p
-    }
-
     fn order_projection() -> Projection {
-        projection(&[
+        Projection::kept_whole(&[
             "id",
             "placedOn",
             "rows.*.net",

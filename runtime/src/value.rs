@@ -104,7 +104,8 @@ pub(crate) fn plain_decimal(text: &str) -> Option<Decimal> {
     Some(Decimal::from_parts(mantissa as u32, (mantissa >> 32) as u32, 0, negative, places as u32))
 }
 
-fn general_decimal(text: &str) -> Option<Decimal> {
+/// Any decimal [`parse_decimal`] takes that [`plain_decimal`] does not: an exponent, `-0`, more digits.
+pub(crate) fn general_decimal(text: &str) -> Option<Decimal> {
     if text.bytes().any(|b| b == b'e' || b == b'E') {
         return Decimal::from_scientific(text).ok();
     }

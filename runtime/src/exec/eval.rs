@@ -11,7 +11,7 @@ use rust_decimal::Decimal;
 use super::{validation, Class, Env, Failure, Fault};
 use crate::doc::{NodeRef, Shape};
 use crate::ir::{Arm, BinOp, Const, Expr, FieldName, Presence, SourceType};
-use crate::value::{parse_decimal, plain_decimal, Date, DateTime, Value};
+use crate::value::{general_decimal, parse_decimal, plain_decimal, Date, DateTime, Value};
 
 pub(crate) type Eval<'a> = Result<Value<'a>, Fault>;
 
@@ -461,7 +461,7 @@ pub(crate) fn read<'a>(found: Option<NodeRef<'a>>, ty: SourceType, presence: Pre
         (SourceType::DecimalText, Shape::String(s)) => match plain_decimal(s) {
             Some(d) => Ok(Value::Dec(d)),
             None if s.bytes().any(|b| b == b'e' || b == b'E') => wrong("a plain decimal"),
-            None => parse_decimal(s).map(Value::Dec).map_or_else(|| wrong("a decimal"), Ok),
+            None => general_decimal(s).map(Value::Dec).map_or_else(|| wrong("a decimal"), Ok),
         },
         (SourceType::DecimalText, _) => wrong("a decimal in text"),
         (SourceType::Decimal, Shape::Number(n)) => parse_decimal(n).map(Value::Dec).map_or_else(|| wrong("a decimal"), Ok),
